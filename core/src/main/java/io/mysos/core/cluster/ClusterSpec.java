@@ -1,0 +1,30 @@
+package io.mysos.core.cluster;
+
+import io.mysos.core.InvalidInputException;
+import io.mysos.core.resources.Resources;
+import java.util.Optional;
+
+/** What a user asked for: a named cluster of {@code numNodes} MySQL instances of one size. */
+public record ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId) {
+    public static final int MAX_NODES = 100;
+
+    public ClusterSpec {
+        ClusterName.validate(name);
+        MySqlUserName.validate(user);
+        validateNodeCount(numNodes);
+        if (size == null) {
+            throw new InvalidInputException("size is required");
+        }
+        if (size.cpus() <= 0 || size.mem().bytes() <= 0 || size.disk().bytes() <= 0) {
+            throw new InvalidInputException("size needs cpus, mem and disk above zero, not " + size.describe());
+        }
+        backupId = backupId == null ? Optional.empty() : backupId.filter(id -> !id.isBlank());
+    }
+
+    public static int validateNodeCount(int numNodes) {
+        if (numNodes < 1 || numNodes > MAX_NODES) {
+            throw new InvalidInputException("num_nodes must be between 1 and " + MAX_NODES + ", not " + numNodes);
+        }
+        return numNodes;
+    }
+}

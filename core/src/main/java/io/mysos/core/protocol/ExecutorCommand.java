@@ -1,0 +1,24 @@
+package io.mysos.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What the scheduler tells an executor about its instance's role. Every command carries the
+ * cluster's epoch; an executor ignores commands from an epoch older than the newest it has seen,
+ * and applying the same command twice changes nothing.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ExecutorCommand.Promote.class, name = "promote"),
+    @JsonSubTypes.Type(value = ExecutorCommand.Reparent.class, name = "reparent")
+})
+public sealed interface ExecutorCommand {
+    long epoch();
+
+    /** Become the writable master: stop replicating, turn writes on, make sure the cluster user exists. */
+    record Promote(long epoch) implements ExecutorCommand {}
+
+    /** Replicate from the master at {@code masterHost:masterPort} with GTID auto-positioning; stay read-only. */
+    record Reparent(long epoch, String masterHost, int masterPort) implements ExecutorCommand {}
+}

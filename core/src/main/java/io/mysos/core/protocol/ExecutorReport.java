@@ -1,0 +1,27 @@
+package io.mysos.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.mysos.core.task.TaskId;
+
+/** What an executor tells the scheduler back about a command, besides plain task status updates. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ExecutorReport.Promoted.class, name = "promoted"),
+    @JsonSubTypes.Type(value = ExecutorReport.Reparented.class, name = "reparented"),
+    @JsonSubTypes.Type(value = ExecutorReport.CommandFailed.class, name = "command-failed")
+})
+public sealed interface ExecutorReport {
+    TaskId taskId();
+
+    long epoch();
+
+    /** The instance is the writable master of {@code epoch}. */
+    record Promoted(TaskId taskId, long epoch) implements ExecutorReport {}
+
+    /** The instance replicates from {@code masterHost:masterPort} since {@code epoch}. */
+    record Reparented(TaskId taskId, long epoch, String masterHost, int masterPort) implements ExecutorReport {}
+
+    /** A command could not be carried out; the scheduler may send it again. */
+    record CommandFailed(TaskId taskId, long epoch, String command, String reason) implements ExecutorReport {}
+}

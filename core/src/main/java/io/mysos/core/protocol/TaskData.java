@@ -1,0 +1,27 @@
+package io.mysos.core.protocol;
+
+import io.mysos.core.password.SealedSecret;
+import io.mysos.core.resources.Resources;
+import io.mysos.core.task.TaskId;
+import java.util.Optional;
+
+/**
+ * Everything an executor needs to run one MySQL instance, sent with its launch. Passwords travel
+ * sealed with the scheduler key: the cluster user's, and the internal admin account's (which
+ * Mysos uses to control each instance and to replicate between them).
+ */
+public record TaskData(
+        TaskId taskId,
+        String cluster,
+        long serverId,
+        String host,
+        int port,
+        Resources resources,
+        String user,
+        SealedSecret userPassword,
+        SealedSecret adminPassword,
+        Optional<String> backupId) {
+
+    /** The account Mysos creates on every instance for control and replication. */
+    public static final String ADMIN_USER = "mysos";
+}
