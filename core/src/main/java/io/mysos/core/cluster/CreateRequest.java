@@ -56,9 +56,17 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         }
         var defaults = Resources.DEFAULT_INSTANCE;
         double cpus = fields.containsKey("cpus") ? parseCpus(fields.get("cpus")) : defaults.cpus();
-        var mem = fields.containsKey("mem") ? DataSize.parse(String.valueOf(fields.get("mem"))) : defaults.mem();
-        var disk = fields.containsKey("disk") ? DataSize.parse(String.valueOf(fields.get("disk"))) : defaults.disk();
+        var mem = fields.containsKey("mem") ? parseDataSize("size.mem", fields.get("mem")) : defaults.mem();
+        var disk = fields.containsKey("disk") ? parseDataSize("size.disk", fields.get("disk")) : defaults.disk();
         return new Resources(cpus, mem, disk);
+    }
+
+    private static DataSize parseDataSize(String field, Object value) {
+        try {
+            return DataSize.parse(String.valueOf(value));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(field + ": " + e.getMessage());
+        }
     }
 
     private static double parseCpus(Object value) {
@@ -69,8 +77,14 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
             }
             return cpus;
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("size.cpus must be a number above 0, not '" + value + "'");
+            throw new InvalidInputException("size.cpus must be a number above 0 and at most 1024, not '" + value + "'");
         }
+    }
+
+    /** Requests get logged; the password must not be. */
+    @Override
+    public String toString() {
+        return "CreateRequest[spec=" + spec + ", password=" + (password.isPresent() ? "***" : "none") + "]";
     }
 
     private static Optional<String> text(Map<String, ?> fields, String key) {

@@ -16,6 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SchedulerKey {
     public static final int KEY_BYTES = 32;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final byte[] key;
 
@@ -48,7 +50,7 @@ public final class SchedulerKey {
     }
 
     public SealedSecret seal(String secret) {
-        var nonce = new byte[12];
+        var nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         var encrypted = run(Cipher.ENCRYPT_MODE, nonce, secret.getBytes(StandardCharsets.UTF_8));
         var encoder = Base64.getEncoder();
@@ -57,15 +59,27 @@ public final class SchedulerKey {
 
     /** Opens a secret sealed with this key; fails with {@link WrongKeyException} for any other key. */
     public String open(SealedSecret sealed) {
-        var decoder = Base64.getDecoder();
-        var plain = run(Cipher.DECRYPT_MODE, decoder.decode(sealed.nonce()), decoder.decode(sealed.ciphertext()));
+        byte[] nonce;
+        byte[] ciphertext;
+        try {
+            var decoder = Base64.getDecoder();
+            nonce = decoder.decode(sealed.nonce());
+            ciphertext = decoder.decode(sealed.ciphertext());
+        } catch (IllegalArgumentException e) {
+            throw new WrongKeyException();
+        }
+        // A cut-short secret would otherwise fail inside the cipher with a provider error, not as altered.
+        if (nonce.length != NONCE_BYTES || ciphertext.length < TAG_BITS / 8) {
+            throw new WrongKeyException();
+        }
+        var plain = run(Cipher.DECRYPT_MODE, nonce, ciphertext);
         return new String(plain, StandardCharsets.UTF_8);
     }
 
     private byte[] run(int mode, byte[] nonce, byte[] input) {
         try {
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             return cipher.doFinal(input);
         } catch (javax.crypto.AEADBadTagException e) {
             throw new WrongKeyException();

@@ -37,7 +37,8 @@ public record Resources(double cpus, DataSize mem, DataSize disk) {
     }
 
     public static String formatCpus(double cpus) {
-        return cpus == Math.floor(cpus) ? String.valueOf((long) cpus) : String.valueOf(round(cpus));
+        double rounded = round(cpus);
+        return rounded == Math.floor(rounded) ? String.valueOf((long) rounded) : String.valueOf(rounded);
     }
 
     private static double round(double value) {

@@ -3,24 +3,45 @@ package io.mysos.core.size;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.mysos.core.InvalidInputException;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** An amount of memory or disk, written the way operators write it: {@code 512mb}, {@code 2gb}. */
-public record DataSize(long bytes) implements Comparable<DataSize> {
+/**
+ * An amount of memory or disk, written the way operators write it: {@code 512mb}, {@code 2gb}.
+ * (A class, not a record: Jackson 2.13 ignores a record's delegating creator, and the JSON form is the text.)
+ */
+public final class DataSize implements Comparable<DataSize> {
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|kb|mb|gb|tb)?");
     private static final String[] UNITS = {"b", "kb", "mb", "gb", "tb"};
 
     public static final DataSize ZERO = new DataSize(0);
 
-    public DataSize {
+    private final long bytes;
+
+    public DataSize(long bytes) {
         if (bytes < 0) {
             throw new InvalidInputException("a data size cannot be negative: " + bytes);
         }
+        this.bytes = bytes;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DataSize other && other.bytes == bytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(bytes);
     }
 
     /** Parses {@code 512mb}, {@code 2GB}, {@code 1.5gb}, {@code 1024} (bytes); units are binary (1kb = 1024b). */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static DataSize parse(String text) {
         if (text == null) {
             throw new InvalidInputException("a data size is required, e.g. 512mb");
@@ -77,7 +98,9 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
             value /= 1024;
             unit++;
         }
-        return (value == Math.floor(value) ? String.valueOf((long) value) : String.valueOf(value)) + UNITS[unit];
+        // toPlainString: String.valueOf(10000000.5) is "1.00000005E7", which parse refuses.
+        return (value == Math.floor(value) ? String.valueOf((long) value) : BigDecimal.valueOf(value).toPlainString())
+                + UNITS[unit];
     }
 
     private static int indexOf(String unit) {

@@ -1,0 +1,264 @@
+package io.mysos.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import io.mysos.actors.offer.OfferRouter;
+import io.mysos.actors.resource.ResourceSide;
+import io.mysos.core.cluster.ClusterSpec;
+import io.mysos.core.cluster.ClusterStatus;
+import io.mysos.core.offer.Placement;
+import io.mysos.core.password.ClusterSecrets;
+import io.mysos.core.password.SchedulerKey;
+import io.mysos.core.protocol.ExecutorCommand;
+import io.mysos.core.protocol.TaskStatus;
+import io.mysos.core.resources.Resources;
+import io.mysos.core.task.TaskId;
+import io.mysos.core.task.TaskState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterActorTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+    private static final SchedulerKey KEY = SchedulerKey.generate();
+    private static final ClusterSecrets SECRETS = ClusterSecrets.create("correct-horse", KEY);
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    private TestProbe<ClusterRegistry.Command> registry;
+    private TestProbe<OfferRouter.Command> router;
+    private TestProbe<ResourceSide.Command> resources;
+    private EventSourcedBehaviorTestKit<ClusterActor.Command, ClusterActor.Event, ClusterActor.State> cluster;
+
+    @AfterAll
+    static void shutdown() {
+        KIT.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void setUp() {
+        registry = KIT.createTestProbe();
+        router = KIT.createTestProbe();
+        resources = KIT.createTestProbe();
+        var peers = new ClusterActor.Peers(registry.ref(), router.ref(), resources.ref());
+        // A long converge interval: these tests see only the messages that follow events.
+        var settings = new ClusterActor.Settings(Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        cluster = EventSourcedBehaviorTestKit.create(KIT.system(), ClusterActor.create("orders", peers, settings));
+    }
+
+    private static ClusterSpec spec(int nodes) {
+        return new ClusterSpec("orders", "app", nodes, Resources.DEFAULT_INSTANCE, Optional.empty());
+    }
+
+    private void create(int nodes) {
+        var result = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(nodes), SECRETS, NOW, r));
+        assertEquals(new ClusterActor.Created("orders"), result.reply());
+    }
+
+    private TaskId place(int port) {
+        var placement = new Placement("orders", "offer-" + port, "agent-1", "127.0.0.1", port, Resources.DEFAULT_INSTANCE);
+        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
+        var accepted = assertInstanceOf(ClusterActor.Accepted.class, result.reply());
+        assertEquals(port, accepted.task().port());
+        return accepted.task().taskId();
+    }
+
+    private void status(TaskId task, TaskState state) {
+        cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(task, state, "")));
+    }
+
+    /** Skips demand updates (the actor repeats them) until one asks for {@code instances}. */
+    private io.mysos.core.offer.Demand expectDemand(int instances) {
+        var found = router.fishForMessage(Duration.ofSeconds(3), m -> m instanceof OfferRouter.UpdateDemand u
+                && u.demand().instances() == instances
+                ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        return ((OfferRouter.UpdateDemand) found.get(found.size() - 1)).demand();
+    }
+
+    @Test
+    void createRecordsTheClusterAndAsksForItsInstances() {
+        var result = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(3), SECRETS, NOW, r));
+        assertEquals(List.of(new ClusterActor.ClusterCreated(spec(3), SECRETS, NOW)), result.events());
+        var demand = expectDemand(3);
+        assertEquals(Resources.DEFAULT_INSTANCE, demand.size());
+    }
+
+    @Test
+    void createIsIdempotent() {
+        create(1);
+        var again = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(1), SECRETS, NOW, r));
+        assertTrue(again.events().isEmpty());
+        assertEquals(new ClusterActor.Created("orders"), again.reply());
+    }
+
+    @Test
+    void placementIsRecordedBeforeTheLaunchWithAServerIdThatIsNeverZero() {
+        create(2);
+        var placement = new Placement("orders", "offer-1", "agent-1", "127.0.0.1", 31000, Resources.DEFAULT_INSTANCE);
+        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
+        var added = assertInstanceOf(ClusterActor.ReplicaAdded.class, result.event());
+        assertEquals(TaskId.of("orders", 1), added.taskId());
+        var accepted = assertInstanceOf(ClusterActor.Accepted.class, result.reply());
+        assertEquals(1, accepted.task().serverId());
+        assertEquals("app", accepted.task().user());
+        assertEquals("correct-horse", KEY.open(accepted.task().userPassword()));
+    }
+
+    @Test
+    void rejectsPlacementsBeyondItsNodeCount() {
+        create(1);
+        place(31000);
+        var placement = new Placement("orders", "offer-2", "agent-1", "127.0.0.1", 31001, Resources.DEFAULT_INSTANCE);
+        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
+        assertTrue(result.events().isEmpty());
+        assertInstanceOf(ClusterActor.Rejected.class, result.reply());
+    }
+
+    @Test
+    void firstRunningInstanceIsElectedMasterOfEpochZeroAndPromoted() {
+        create(2);
+        var first = place(31000);
+        var second = place(31001);
+        resources.expectNoMessage(Duration.ofMillis(50));
+        var result = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(second, TaskState.RUNNING, "")));
+        assertEquals(List.of(new ClusterActor.TaskStateChanged(second, TaskState.RUNNING, ""),
+                new ClusterActor.MasterElected(0, second, Map.of())), result.events());
+        assertEquals(new ResourceSide.Send(second, new ExecutorCommand.Promote(0)), resources.receiveMessage());
+
+        status(first, TaskState.RUNNING);
+        assertEquals(new ResourceSide.Send(first, new ExecutorCommand.Reparent(0, "127.0.0.1", 31001)), resources.receiveMessage());
+        var life = cluster.getState().life().orElseThrow();
+        assertEquals(Optional.of(second), life.master());
+        assertEquals(ClusterStatus.RUNNING, life.status());
+    }
+
+    @Test
+    void duplicateStatusUpdatesRecordNothing() {
+        create(1);
+        var task = place(31000);
+        status(task, TaskState.RUNNING);
+        var again = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(task, TaskState.RUNNING, "")));
+        assertTrue(again.events().isEmpty());
+    }
+
+    @Test
+    void statusOfAnUnknownTaskKillsIt() {
+        create(1);
+        var stranger = TaskId.of("orders", 99);
+        var result = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(stranger, TaskState.RUNNING, "")));
+        assertTrue(result.events().isEmpty());
+        assertEquals(new ResourceSide.Kill(stranger), resources.receiveMessage());
+    }
+
+    @Test
+    void aFailedReplicaIsReplacedWithANewTask() {
+        create(2);
+        var master = place(31000);
+        var replica = place(31001);
+        status(master, TaskState.RUNNING);
+        status(replica, TaskState.RUNNING);
+        status(replica, TaskState.FAILED);
+        expectDemand(1);
+        var replacement = place(31002);
+        assertEquals(TaskId.of("orders", 3), replacement);
+    }
+
+    @Test
+    void wrongPasswordDeletesNothing() {
+        create(1);
+        place(31000);
+        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        cluster.runCommand(new ClusterActor.Delete("wrong-password", probe.ref()));
+        assertEquals(new ClusterActor.WrongPassword("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
+        assertTrue(cluster.getState().life().isPresent());
+        assertTrue(!cluster.getState().life().get().deleting());
+    }
+
+    @Test
+    void deleteKillsEveryInstanceAndTerminatesWhenAllAreGone() {
+        create(2);
+        var a = place(31000);
+        var b = place(31001);
+        status(a, TaskState.RUNNING);
+        status(b, TaskState.RUNNING);
+        resources.receiveSeveralMessages(2);
+        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
+        assertEquals(new ClusterActor.DeletionStarted("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
+        assertEquals(List.of(new ResourceSide.Kill(a), new ResourceSide.Kill(b)), resources.receiveSeveralMessages(2));
+        assertEquals(ClusterStatus.DELETING, cluster.getState().life().orElseThrow().status());
+
+        status(a, TaskState.KILLED);
+        var last = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(b, TaskState.KILLED, "")));
+        assertEquals(List.of(new ClusterActor.TaskStateChanged(b, TaskState.KILLED, ""),
+                new ClusterActor.ClusterTerminated(NOW)), last.events());
+        assertTrue(cluster.getState().life().isEmpty());
+        registry.fishForMessage(Duration.ofSeconds(3), m -> m instanceof ClusterRegistry.ClusterGone
+                ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    }
+
+    @Test
+    void aResentCreateDoesNotReviveAnEndedCluster() {
+        create(1);
+        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
+        probe.receiveMessage(Duration.ofSeconds(5));
+        assertTrue(cluster.getState().life().isEmpty());
+        var again = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(1), SECRETS, NOW, r));
+        assertTrue(again.events().isEmpty());
+        assertTrue(cluster.getState().life().isEmpty());
+    }
+
+    @Test
+    void aLaterClusterOfTheSameNameNeverReusesTaskIds() {
+        create(1);
+        var first = place(31000);
+        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
+        probe.receiveMessage(Duration.ofSeconds(5));
+        status(first, TaskState.KILLED);
+        var later = NOW.plusSeconds(60);
+        cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(1), SECRETS, later, r));
+        assertEquals(TaskId.of("orders", 2), place(31000));
+    }
+
+    @Test
+    void recoversItsStateAfterARestartAndReconcilesLiveTasks() {
+        create(3);
+        var a = place(31000);
+        var b = place(31001);
+        status(a, TaskState.RUNNING);
+        status(b, TaskState.STARTING);
+        var before = cluster.getState();
+        resources.receiveSeveralMessages(1);
+        cluster.restart();
+        assertEquals(before, cluster.getState());
+        var reconcile = resources.expectMessageClass(ResourceSide.Reconcile.class);
+        assertEquals(List.of(a, b), reconcile.tasks().stream().map(t -> t.taskId()).toList());
+    }
+
+    @Test
+    void pendingClusterExplainsWhatItWaitsFor() {
+        create(3);
+        cluster.runCommand(new ClusterActor.Shortfall(Optional.of("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb")));
+        var probe = KIT.<Optional<ClusterView>>createTestProbe();
+        cluster.runCommand(new ClusterActor.GetView(probe.ref()));
+        var view = probe.receiveMessage().orElseThrow();
+        assertEquals(ClusterStatus.PENDING, view.status());
+        assertEquals(Optional.of("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb"),
+                view.reason());
+    }
+}

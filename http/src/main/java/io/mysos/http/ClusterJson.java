@@ -1,0 +1,59 @@
+package io.mysos.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mysos.actors.cluster.ClusterView;
+import io.mysos.core.resources.Resources;
+import java.util.List;
+
+/** The JSON shapes of the API (snake_case, as in the original Mysos user guide). */
+final class ClusterJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ClusterJson() {}
+
+    static ObjectNode cluster(ClusterView view) {
+        var node = MAPPER.createObjectNode();
+        node.put("name", view.name());
+        node.put("state", view.status().name());
+        node.put("num_nodes", view.numNodes());
+        node.put("epoch", view.epoch());
+        view.master().ifPresentOrElse(m -> node.set("master", instance(m)), () -> node.putNull("master"));
+        var replicas = node.putArray("replicas");
+        view.replicas().forEach(r -> replicas.add(instance(r)));
+        node.set("size", size(view.size()));
+        node.put("user", view.user());
+        node.put("created_at", view.createdAt().toString());
+        view.reason().ifPresent(reason -> node.put("reason", reason));
+        view.backupId().ifPresent(id -> node.put("backup_id", id));
+        return node;
+    }
+
+    static ObjectNode clusters(List<ClusterView> views) {
+        var node = MAPPER.createObjectNode();
+        var array = node.putArray("clusters");
+        views.forEach(v -> array.add(cluster(v)));
+        return node;
+    }
+
+    static ObjectNode size(Resources size) {
+        var node = MAPPER.createObjectNode();
+        node.put("cpus", size.cpus());
+        node.put("mem", size.mem().toString());
+        node.put("disk", size.disk().toString());
+        return node;
+    }
+
+    static ObjectNode error(String message) {
+        return MAPPER.createObjectNode().put("error", message);
+    }
+
+    private static ObjectNode instance(ClusterView.InstanceView instance) {
+        var node = MAPPER.createObjectNode();
+        node.put("task_id", instance.taskId());
+        node.put("host", instance.host());
+        node.put("port", instance.port());
+        node.put("state", instance.state().name());
+        return node;
+    }
+}
