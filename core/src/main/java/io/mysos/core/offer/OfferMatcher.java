@@ -46,7 +46,7 @@ public final class OfferMatcher {
         return new Match(List.copyOf(placements), unused);
     }
 
-    /** The fitting offer on a fresh host if there is one, else any fitting offer; the fullest first, to pack machines. */
+    /** The first fitting offer on a host without an instance of the cluster, else the first fitting offer. */
     private static Offer pick(Iterable<Offer> offers, Resources size, Set<String> hostsInUse) {
         Offer fresh = null;
         Offer reused = null;

@@ -1,0 +1,80 @@
+package io.mysos.core.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mysos.core.InvalidInputException;
+import io.mysos.core.resources.Resources;
+import io.mysos.core.size.DataSize;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClusterSpecTest {
+    @Test
+    void keepsWhatTheUserAskedFor() {
+        var size = new Resources(2, DataSize.parse("4gb"), DataSize.parse("50gb"));
+        var spec = new ClusterSpec("orders", "app", 3, size, Optional.of("orders-20240101"));
+        assertEquals("orders", spec.name());
+        assertEquals("app", spec.user());
+        assertEquals(3, spec.numNodes());
+        assertEquals(size, spec.size());
+        assertEquals(Optional.of("orders-20240101"), spec.backupId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 100})
+    void acceptsOneToAHundredNodes(int numNodes) {
+        assertEquals(numNodes, new ClusterSpec("orders", "app", numNodes, Resources.DEFAULT_INSTANCE, Optional.empty()).numNodes());
+    }
+
+    @Test
+    void rejectsZeroNodes() {
+        var e = assertThrows(InvalidInputException.class,
+                () -> new ClusterSpec("orders", "app", 0, Resources.DEFAULT_INSTANCE, Optional.empty()));
+        assertEquals("num_nodes must be between 1 and 100, not 0", e.getMessage());
+    }
+
+    @Test
+    void rejectsMoreThanAHundredNodes() {
+        var e = assertThrows(InvalidInputException.class, () -> ClusterSpec.validateNodeCount(101));
+        assertEquals("num_nodes must be between 1 and 100, not 101", e.getMessage());
+        assertThrows(InvalidInputException.class, () -> ClusterSpec.validateNodeCount(-1));
+        assertThrows(InvalidInputException.class, () -> ClusterSpec.validateNodeCount(Integer.MIN_VALUE));
+    }
+
+    @Test
+    void requiresASize() {
+        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, null, Optional.empty()));
+        assertEquals("size is required", e.getMessage());
+    }
+
+    @Test
+    void rejectsASizeWithNothingInOneDimension() {
+        var noMem = new Resources(1, DataSize.ZERO, DataSize.parse("2gb"));
+        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noMem, Optional.empty()));
+        assertEquals("size needs cpus, mem and disk above zero, not {cpus 1, mem 0b, disk 2gb}", e.getMessage());
+
+        var noCpus = new Resources(0, DataSize.parse("1gb"), DataSize.parse("2gb"));
+        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noCpus, Optional.empty()));
+        var noDisk = new Resources(1, DataSize.parse("1gb"), DataSize.ZERO);
+        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noDisk, Optional.empty()));
+    }
+
+    @Test
+    void validatesTheClusterNameAndUser() {
+        var badName = assertThrows(InvalidInputException.class,
+                () -> new ClusterSpec("Orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.empty()));
+        assertEquals(true, badName.getMessage().startsWith("invalid cluster name 'Orders'"), badName.getMessage());
+        var badUser = assertThrows(InvalidInputException.class,
+                () -> new ClusterSpec("orders", "root", 1, Resources.DEFAULT_INSTANCE, Optional.empty()));
+        assertEquals("cluster_user 'root' is reserved; choose another name", badUser.getMessage());
+    }
+
+    @Test
+    void treatsABlankOrMissingBackupIdAsNone() {
+        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.of("  ")).backupId());
+        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, null).backupId());
+    }
+}

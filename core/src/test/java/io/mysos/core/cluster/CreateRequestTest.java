@@ -1,0 +1,217 @@
+package io.mysos.core.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mysos.core.InvalidInputException;
+import io.mysos.core.resources.Resources;
+import io.mysos.core.size.DataSize;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CreateRequestTest {
+    private static CreateRequest parse(Map<String, ?> fields) {
+        return CreateRequest.parse("orders", fields);
+    }
+
+    private static String rejection(Map<String, ?> fields) {
+        return assertThrows(InvalidInputException.class, () -> parse(fields)).getMessage();
+    }
+
+    private static Map<String, Object> withSize(Map<String, ?> size) {
+        return Map.of("cluster_user", "app", "size", size);
+    }
+
+    @Test
+    void fillsDefaultsForAnythingButTheUser() {
+        var request = parse(Map.of("cluster_user", "app"));
+        var spec = request.spec();
+        assertEquals("orders", spec.name());
+        assertEquals("app", spec.user());
+        assertEquals(1, spec.numNodes());
+        assertEquals(new Resources(1, DataSize.parse("512mb"), DataSize.parse("2gb")), spec.size());
+        assertEquals(Optional.empty(), spec.backupId());
+        assertEquals(Optional.empty(), request.password());
+    }
+
+    @Test
+    void parsesEveryField() {
+        var request = parse(Map.of(
+                "cluster_user", "app",
+                "num_nodes", "3",
+                "size", Map.of("cpus", 2.5, "mem", "4gb", "disk", "100gb"),
+                "cluster_password", "s3cret-pass!",
+                "backup_id", "orders-20240101-0300"));
+        assertEquals(new ClusterSpec("orders", "app", 3, new Resources(2.5, DataSize.parse("4gb"), DataSize.parse("100gb")),
+                Optional.of("orders-20240101-0300")), request.spec());
+        assertEquals(Optional.of("s3cret-pass!"), request.password());
+    }
+
+    @Test
+    void requiresTheClusterUser() {
+        assertEquals("cluster_user is required", rejection(Map.of()));
+        assertEquals("cluster_user is required", rejection(Map.of("cluster_user", "")));
+        assertEquals("cluster_user is required", rejection(Map.of("num_nodes", "3")));
+    }
+
+    @Test
+    void rejectsAReservedUser() {
+        assertEquals("cluster_user 'root' is reserved; choose another name", rejection(Map.of("cluster_user", "root")));
+    }
+
+    @Test
+    void validatesTheClusterName() {
+        var e = assertThrows(InvalidInputException.class, () -> CreateRequest.parse("Orders!", Map.of("cluster_user", "app")));
+        assertTrue(e.getMessage().startsWith("invalid cluster name 'Orders!'"), e.getMessage());
+    }
+
+    @Test
+    void parsesTheNodeCountFromTextOrNumber() {
+        assertEquals(3, parse(Map.of("cluster_user", "app", "num_nodes", " 3 ")).spec().numNodes());
+        assertEquals(5, parse(Map.of("cluster_user", "app", "num_nodes", 5)).spec().numNodes());
+        assertEquals(100, parse(Map.of("cluster_user", "app", "num_nodes", "100")).spec().numNodes());
+    }
+
+    @Test
+    void rejectsZeroNodes() {
+        assertEquals("num_nodes must be between 1 and 100, not 0", rejection(Map.of("cluster_user", "app", "num_nodes", "0")));
+    }
+
+    @Test
+    void rejectsMoreThanAHundredNodes() {
+        assertEquals("num_nodes must be between 1 and 100, not 101", rejection(Map.of("cluster_user", "app", "num_nodes", "101")));
+        assertEquals("num_nodes must be between 1 and 100, not -1", rejection(Map.of("cluster_user", "app", "num_nodes", "-1")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"three", "1.5", "", "3 nodes", "99999999999", "1e2"})
+    void rejectsANodeCountThatIsNotAWholeNumber(String numNodes) {
+        assertEquals("num_nodes must be a whole number between 1 and 100, not '" + numNodes + "'",
+                rejection(Map.of("cluster_user", "app", "num_nodes", numNodes)));
+    }
+
+    @Test
+    void rejectsAListWhereOneValueBelongs() {
+        assertEquals("num_nodes must be a single value", rejection(Map.of("cluster_user", "app", "num_nodes", List.of("1", "2"))));
+        assertEquals("cluster_user must be a single value", rejection(Map.of("cluster_user", List.of("a", "b"))));
+    }
+
+    @Test
+    void takesMissingSizeKeysFromTheDefault() {
+        assertEquals(new Resources(1, DataSize.parse("1gb"), DataSize.parse("2gb")),
+                parse(withSize(Map.of("mem", "1gb"))).spec().size());
+        assertEquals(new Resources(4, DataSize.parse("512mb"), DataSize.parse("2gb")),
+                parse(withSize(Map.of("cpus", 4))).spec().size());
+        assertEquals(Resources.DEFAULT_INSTANCE, parse(withSize(Map.of())).spec().size());
+    }
+
+    @Test
+    void parsesCpusGivenAsText() {
+        assertEquals(0.5, parse(withSize(Map.of("cpus", " 0.5 "))).spec().size().cpus());
+    }
+
+    @Test
+    void parsesMemAndDiskWithUnits() {
+        var size = parse(withSize(Map.of("mem", "1.5GB", "disk", " 20 gb "))).spec().size();
+        assertEquals(DataSize.parse("1.5gb"), size.mem());
+        assertEquals(DataSize.ofGigabytes(20), size.disk());
+    }
+
+    @Test
+    void treatsABlankSizeAsTheDefault() {
+        assertEquals(Resources.DEFAULT_INSTANCE, parse(Map.of("cluster_user", "app", "size", "  ")).spec().size());
+    }
+
+    @Test
+    void rejectsASizeThatIsNotAnObject() {
+        assertEquals("size must be a JSON object like {\"cpus\":1.0,\"mem\":\"512mb\",\"disk\":\"2gb\"}",
+                rejection(Map.of("cluster_user", "app", "size", "1gb")));
+        assertEquals(CreateRequest.SIZE_FORM, rejection(Map.of("cluster_user", "app", "size", List.of("1gb"))));
+    }
+
+    @Test
+    void rejectsAnUnknownSizeKey() {
+        assertEquals("size has an unknown key 'memory'; use cpus, mem and disk", rejection(withSize(Map.of("memory", "1gb"))));
+        assertEquals("size has an unknown key 'CPUS'; use cpus, mem and disk", rejection(withSize(Map.of("CPUS", 1))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "-1", "0", "Infinity", "abc", ""})
+    void rejectsCpusThatAreNotAPositiveNumber(String cpus) {
+        var message = rejection(withSize(Map.of("cpus", cpus)));
+        assertTrue(message.startsWith("size.cpus must be a number above 0"), message);
+        assertTrue(message.endsWith(", not '" + cpus + "'"), message);
+    }
+
+    @Test
+    void rejectsCpusThatAreNumbersButNotPositive() {
+        assertTrue(rejection(withSize(Map.of("cpus", Double.NaN))).startsWith("size.cpus must be a number above 0"));
+        assertTrue(rejection(withSize(Map.of("cpus", -2))).startsWith("size.cpus must be a number above 0"));
+        assertTrue(rejection(withSize(Map.of("cpus", 0.0))).startsWith("size.cpus must be a number above 0"));
+    }
+
+    @Test
+    void rejectsMoreCpusThanAnyMachineHasAndSaysTheLimit() {
+        var message = rejection(withSize(Map.of("cpus", 2000)));
+        assertEquals("size.cpus must be a number above 0 and at most 1024, not '2000'", message);
+        assertEquals(1024.0, parse(withSize(Map.of("cpus", 1024))).spec().size().cpus());
+    }
+
+    @Test
+    void rejectsCpusGivenAsNull() {
+        var size = new HashMap<String, Object>();
+        size.put("cpus", null);
+        assertTrue(rejection(withSize(size)).startsWith("size.cpus must be a number above 0"));
+    }
+
+    @Test
+    void namesTheFieldOfABadMemSize() {
+        assertEquals("size.mem: '12xb' is not a data size; use a number with b, kb, mb, gb or tb, e.g. 512mb",
+                rejection(withSize(Map.of("mem", "12xb"))));
+    }
+
+    @Test
+    void namesTheFieldOfABadDiskSize() {
+        assertEquals("size.disk: '-1mb' is not a data size; use a number with b, kb, mb, gb or tb, e.g. 512mb",
+                rejection(withSize(Map.of("disk", "-1mb"))));
+        assertEquals("size.disk: '99999999999tb' is too large", rejection(withSize(Map.of("disk", "99999999999tb"))));
+    }
+
+    @Test
+    void rejectsAZeroMemSize() {
+        assertEquals("size needs cpus, mem and disk above zero, not {cpus 1, mem 0b, disk 2gb}",
+                rejection(withSize(Map.of("mem", "0mb"))));
+    }
+
+    @Test
+    void treatsAnEmptyPasswordAsNoneChosen() {
+        assertEquals(Optional.empty(), parse(Map.of("cluster_user", "app", "cluster_password", "")).password());
+    }
+
+    @Test
+    void validatesAChosenPasswordWithoutEchoingIt() {
+        var tooShort = rejection(Map.of("cluster_user", "app", "cluster_password", "short"));
+        assertEquals("cluster_password must have 8 to 128 characters", tooShort);
+        var quoted = rejection(Map.of("cluster_user", "app", "cluster_password", "it's-a-secret"));
+        assertEquals("cluster_password may not contain quotes, backquotes or backslashes", quoted);
+    }
+
+    @Test
+    void treatsABlankBackupIdAsNone() {
+        assertEquals(Optional.empty(), parse(Map.of("cluster_user", "app", "backup_id", " ")).spec().backupId());
+    }
+
+    @Test
+    void neverPrintsThePassword() {
+        var request = parse(Map.of("cluster_user", "app", "cluster_password", "Hunter2-very-secret"));
+        assertFalse(request.toString().contains("Hunter2-very-secret"), request.toString());
+        assertTrue(request.toString().contains("orders"), request.toString());
+    }
+}
