@@ -162,9 +162,8 @@ class LocalAgentTest {
         var id = TaskId.of("orders", 1);
         agent.tell(new ResourceSide.Send(id, new ExecutorCommand.Promote(0)));
         agent.tell(new ResourceSide.Kill(id));
-        var fake = tasks.get(id);
         registry.awaitAssert(() -> {
-            assertEquals(List.of("launch", new ExecutorCommand.Promote(0).toString(), "kill"), fake.calls);
+            assertEquals(List.of("launch", new ExecutorCommand.Promote(0).toString(), "kill"), tasks.get(id).calls);
             return null;
         });
     }
