@@ -163,6 +163,7 @@ class LocalAgentTest {
         agent.tell(new ResourceSide.Send(id, new ExecutorCommand.Promote(0)));
         agent.tell(new ResourceSide.Kill(id));
         registry.awaitAssert(() -> {
+            assertTrue(tasks.containsKey(id), "launched");
             assertEquals(List.of("launch", new ExecutorCommand.Promote(0).toString(), "kill"), tasks.get(id).calls);
             return null;
         });
