@@ -31,7 +31,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The resource side of local mode: offers this machine's cpus, memory, disk and ports to the
@@ -55,6 +59,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
     /** How many free ports one offer lists: plenty for the instances one offer can hold. */
     static final int PORTS_PER_OFFER = 32;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     private record FromTask(TaskStatus status) implements ResourceSide.Command {}
 
@@ -196,8 +201,17 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         return this;
     }
 
+    /** Stops every mysqld cleanly (their data stays for the next start), waiting a bounded time for them. */
     private Behavior<ResourceSide.Command> onStop() {
-        running.values().forEach(r -> r.runner().shutdown());
+        getContext().getLog().info("Local agent stopping: shutting down {} instance(s)", running.size());
+        var stopping = running.values().stream().map(r -> r.runner().shutdown()).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(stopping).get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            getContext().getLog().warn("Not every mysqld stopped cleanly within {}: {}", SHUTDOWN_WAIT, e.toString());
+        }
         return this;
     }
 

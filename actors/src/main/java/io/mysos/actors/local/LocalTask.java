@@ -1,6 +1,7 @@
 package io.mysos.actors.local;
 
 import io.mysos.core.protocol.ExecutorCommand;
+import java.util.concurrent.CompletableFuture;
 
 /** One instance the local agent runs in-process: the executor's task runner, or a test's stand-in. */
 public interface LocalTask {
@@ -14,6 +15,6 @@ public interface LocalTask {
     /** Stop the instance for good; confirmed by a KILLED status. */
     void kill();
 
-    /** Stop the instance because Mysos itself stops; its data stays for the next start. */
-    void shutdown();
+    /** Stop the instance because Mysos itself stops; its data stays for the next start. Completes once it is down. */
+    CompletableFuture<Void> shutdown();
 }

@@ -61,7 +61,10 @@ class LocalAgentTest {
         @Override public void recover() { calls.add("recover"); }
         @Override public void handle(ExecutorCommand command) { calls.add(command.toString()); }
         @Override public void kill() { calls.add("kill"); }
-        @Override public void shutdown() { calls.add("shutdown"); }
+        @Override public java.util.concurrent.CompletableFuture<Void> shutdown() {
+            calls.add("shutdown");
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
 
         void report(TaskState state) {
             listener.onStatus(new TaskStatus(data.taskId(), state, ""));

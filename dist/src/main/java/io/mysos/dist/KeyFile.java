@@ -1,0 +1,31 @@
+package io.mysos.dist;
+
+import io.mysos.core.password.SchedulerKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** The scheduler key on disk: created with owner-only permissions when absent, refused when others can read it. */
+final class KeyFile {
+    private KeyFile() {}
+
+    static SchedulerKey loadOrCreate(Path file) throws IOException {
+        if (Files.exists(file)) {
+            var permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new IOException("key file " + file + " can be read by others; run: chmod 600 " + file);
+            }
+            return SchedulerKey.fromText(Files.readString(file, StandardCharsets.US_ASCII));
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        var key = SchedulerKey.generate();
+        var ownerOnly = PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        Files.createFile(file, ownerOnly);
+        Files.writeString(file, key.toText() + "\n", StandardCharsets.US_ASCII);
+        return key;
+    }
+}
