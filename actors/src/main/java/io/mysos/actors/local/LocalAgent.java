@@ -278,7 +278,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
     private boolean canBind(int port) {
         try (var socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), port));
             return true;
         } catch (IOException e) {

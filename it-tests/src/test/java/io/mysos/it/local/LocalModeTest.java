@@ -1,0 +1,169 @@
+package io.mysos.it.local;
+
+import static io.mysos.it.local.Api.form;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Through HTTP against a real {@code mysos local} with real mysqld processes. */
+class LocalModeTest {
+    private static final Duration READY = Duration.ofSeconds(60);
+    private static Path dataDir;
+    private static LocalStack stack;
+    private static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("mysos-it-");
+        stack = LocalStack.startInProcess(dataDir);
+        api = stack.api();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
+    }
+
+    private static List<JsonNode> replicas(JsonNode cluster) {
+        var list = new ArrayList<JsonNode>();
+        cluster.path("replicas").forEach(list::add);
+        return list;
+    }
+
+    @Test
+    void oneNodeClusterAcceptsSqlFromTheClusterUser() throws Exception {
+        var password = api.create("solo", form("cluster_user", "app"));
+        var cluster = api.awaitRunning("solo", READY);
+        assertEquals(0, cluster.path("epoch").asInt());
+        assertTrue(replicas(cluster).isEmpty());
+        var master = cluster.path("master");
+        Sql.execute(master, "app", password,
+                "CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (1), (2)");
+        assertEquals(List.of(1L, 2L), Sql.ids(master, "app", password, "shop.orders"));
+    }
+
+    @Test
+    void threeNodeClusterReplicatesARowToBothReplicasWhichRefuseWrites() throws Exception {
+        var password = api.create("trio", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = api.awaitRunning("trio", READY);
+        var master = cluster.path("master");
+        var replicas = replicas(cluster);
+        assertEquals(2, replicas.size());
+        replicas.forEach(r -> assertEquals("RUNNING", r.path("state").asText()));
+        assertEquals(3, List.of(master.path("port").asInt(), replicas.get(0).path("port").asInt(),
+                replicas.get(1).path("port").asInt()).stream().distinct().count(), "every instance has its own port");
+
+        Sql.execute(master, "app", password, "CREATE DATABASE shop",
+                "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY)", "INSERT INTO shop.orders VALUES (42)");
+        for (var replica : replicas) {
+            Sql.awaitIds(replica, "app", password, "shop.orders", List.of(42L), Duration.ofSeconds(20));
+            var refused = assertThrows(SQLException.class,
+                    () -> Sql.execute(replica, "app", password, "INSERT INTO shop.orders VALUES (43)"));
+            assertTrue(refused.getMessage().contains("read-only") || refused.getMessage().contains("read_only"),
+                    refused.getMessage());
+        }
+        assertEquals(List.of(42L), Sql.ids(master, "app", password, "shop.orders"));
+    }
+
+    @Test
+    void wrongPasswordIsRefusedAndLeavesTheClusterUntouched() throws Exception {
+        var password = api.create("guarded", form("cluster_user", "app"));
+        var before = api.awaitRunning("guarded", READY);
+        var answer = api.delete("/clusters/guarded", form("password", "not-the-password"));
+        assertEquals(403, answer.status());
+        assertTrue(answer.error().contains("wrong password"));
+        var after = api.get("/clusters/guarded").body();
+        assertEquals("RUNNING", after.path("state").asText());
+        assertEquals(before.path("master"), after.path("master"));
+        Sql.execute(after.path("master"), "app", password, "SELECT 1");
+    }
+
+    @Test
+    void deleteStopsEveryMysqldAndFreesItsPorts() throws Exception {
+        var password = api.create("doomed", form("cluster_user", "app", "num_nodes", "2"));
+        var cluster = api.awaitRunning("doomed", READY);
+        var ports = new ArrayList<Integer>();
+        ports.add(cluster.path("master").path("port").asInt());
+        replicas(cluster).forEach(r -> ports.add(r.path("port").asInt()));
+        var sandboxes = List.of(dataDir.resolve("instances").resolve(cluster.path("master").path("task_id").asText()));
+        assertTrue(Files.isDirectory(sandboxes.get(0)));
+
+        var answer = api.delete("/clusters/doomed", form("password", password));
+        assertEquals(200, answer.status());
+        assertTrue(answer.body().path("cluster_url").asText().endsWith("/clusters/doomed"));
+        api.awaitGone("doomed", Duration.ofSeconds(30));
+        for (var port : ports) {
+            assertTrue(Ports.isFree(port), "port " + port + " is free again");
+        }
+        assertFalse(api.get("/clusters").body().toString().contains("doomed"));
+        var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.exists(sandboxes.get(0)) && System.nanoTime() < deadline) {
+            Api.sleep(100);
+        }
+        assertFalse(Files.exists(sandboxes.get(0)), "the instance's sandbox is removed");
+    }
+
+    @Test
+    void everyBadInputGetsItsStatusAndCreatesNothing() {
+        var before = api.get("/clusters").body().path("clusters").size();
+        record Case(String path, java.util.Map<String, String> form, int status, String fragment) {}
+        var cases = List.of(
+                new Case("/clusters/nouser", form(), 400, "cluster_user"),
+                new Case("/clusters/Bad", form("cluster_user", "app"), 400, "cluster name"),
+                new Case("/clusters/zero", form("cluster_user", "app", "num_nodes", "0"), 400, "num_nodes"),
+                new Case("/clusters/inject", form("cluster_user", "x' OR '1'='1"), 400, "cluster_user"),
+                new Case("/clusters/pw", form("cluster_user", "app", "cluster_password", "quote'd-password"), 400, "cluster_password"),
+                new Case("/clusters/size", form("cluster_user", "app", "size", "{\"mem\":\"lots\"}"), 400, "mem"),
+                new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "b1"), 400, "backups are not configured"));
+        for (var c : cases) {
+            var answer = api.post(c.path(), c.form());
+            assertEquals(c.status(), answer.status(), c + " -> " + answer);
+            assertTrue(answer.error().contains(c.fragment()), c + " -> " + answer.error());
+        }
+        assertEquals(404, api.get("/clusters/nothing").status());
+        assertEquals(404, api.delete("/clusters/nothing", form("password", "whatever-pw")).status());
+        assertEquals(before, api.get("/clusters").body().path("clusters").size());
+        for (var c : cases) {
+            var status = api.get(c.path()).status();
+            assertTrue(status == 404 || status == 400, c.path() + " was not created: " + status);
+        }
+    }
+
+    @Test
+    void aTakenNameIs409() {
+        api.create("taken", form("cluster_user", "app", "size", "{\"mem\":\"4tb\"}"));
+        var answer = api.post("/clusters/taken", form("cluster_user", "other"));
+        assertEquals(409, answer.status());
+        assertTrue(answer.error().contains("already exists"));
+    }
+
+    @Test
+    void aClusterTooBigForTheMachineStaysPendingWithItsReasonAndCanBeDeleted() {
+        var password = api.create("huge", form("cluster_user", "app", "num_nodes", "2",
+                "size", "{\"cpus\":1,\"mem\":\"1tb\",\"disk\":\"2gb\"}"));
+        var pending = api.awaitCluster("huge", Duration.ofSeconds(10),
+                c -> c.path("reason").asText().contains("largest free offer"));
+        assertEquals("PENDING", pending.path("state").asText());
+        assertTrue(pending.path("reason").asText().startsWith("waiting for resources: 2 x {cpus 1, mem 1tb, disk 2gb}"),
+                pending.path("reason").asText());
+        assertTrue(pending.path("reason").asText().contains("mem"), pending.path("reason").asText());
+        assertTrue(pending.path("master").isNull());
+        assertEquals(200, api.delete("/clusters/huge", form("password", password)).status());
+        api.awaitGone("huge", Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,46 @@
+package io.mysos.it.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Free TCP ports on 127.0.0.1 for the API and for instances. */
+public final class Ports {
+    private Ports() {}
+
+    /** Whether a server could listen on the port now (with SO_REUSEADDR, as mysqld binds). */
+    public static boolean isFree(int port) {
+        try (var socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static int free() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first port of {@code count} consecutive free ports in 40000-59999. */
+    public static int freeRange(int count) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = 40000 + ThreadLocalRandom.current().nextInt(20000 - count);
+            boolean all = true;
+            for (int port = first; port < first + count && all; port++) {
+                all = isFree(port);
+            }
+            if (all) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports in 40000-59999");
+    }
+}
