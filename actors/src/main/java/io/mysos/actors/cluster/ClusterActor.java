@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,14 @@ import java.util.stream.Collectors;
 public final class ClusterActor
         extends EventSourcedBehaviorWithEnforcedReplies<ClusterActor.Command, ClusterActor.Event, ClusterActor.State> {
 
-    /** Timing of the actor's own retries. */
-    public record Settings(Duration convergeInterval, Clock clock) {
+    /**
+     * Timing of the actor's own retries: how often it re-sends what was not confirmed, and how long
+     * an instance may stay STAGING (given resources, never heard of) before the resource side is
+     * asked about it.
+     */
+    public record Settings(Duration convergeInterval, Duration stagingTimeout, Clock clock) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(1), Clock.systemUTC());
+            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
         }
     }
 
@@ -174,8 +179,17 @@ public final class ClusterActor
             return deleting ? 0 : Math.max(0, spec.numNodes() - live().size());
         }
 
-        ClusterStatus status() {
-            return ClusterHealth.status(deleting, everAtFullStrength, masterRunning(), (int) running(), spec.numNodes());
+        /**
+         * The status the API shows. {@code confirmed} are the instances that confirmed their role
+         * since this actor started (the master writable, replicas replicating from it): the journal
+         * alone cannot say whether an instance still runs after a restart.
+         */
+        ClusterStatus status(Set<TaskId> confirmed) {
+            boolean masterWritable = master.map(confirmed::contains).orElse(false) && masterRunning();
+            int ready = (int) instances.stream()
+                    .filter(i -> i.state() == TaskState.RUNNING && confirmed.contains(i.taskId())).count();
+            return ClusterHealth.status(deleting, everAtFullStrength, masterRunning(), (int) running(), masterWritable, ready,
+                    spec.numNodes());
         }
 
         Life withInstances(List<Instance> changed) {
@@ -254,6 +268,8 @@ public final class ClusterActor
     private Optional<String> shortfall = Optional.empty();
     /** Not journaled: instances that confirmed their role in the current epoch (a restart re-sends, commands are idempotent). */
     private final Set<TaskId> confirmed = new HashSet<>();
+    /** Not journaled: when each STAGING instance was last launched or asked about. */
+    private final Map<TaskId, Instant> staged = new HashMap<>();
 
     public static Behavior<Command> create(String name, Peers peers, Settings settings) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClusterActor(name, context, timers, peers, settings)));
@@ -315,6 +331,8 @@ public final class ClusterActor
     private void onRecovered(State state) {
         timers.startTimerWithFixedDelay(Converge.INSTANCE, settings.convergeInterval());
         state.life().ifPresent(life -> {
+            var now = settings.clock().instant();
+            life.live().forEach(i -> staged.put(i.taskId(), now));
             var tasks = life.live().stream().map(i -> taskData(life, i)).toList();
             if (!tasks.isEmpty()) {
                 peers.resources().tell(new ResourceSide.Reconcile(tasks));
@@ -345,7 +363,10 @@ public final class ClusterActor
         var p = cmd.placement();
         var taskId = TaskId.of(name, state.lastServerId() + 1);
         return Effect().persist(new ReplicaAdded(taskId, p.agentId(), p.host(), p.port(), p.resources()))
-                .thenRun(this::afterChange)
+                .thenRun(next -> {
+                    staged.put(taskId, settings.clock().instant());
+                    afterChange(next);
+                })
                 .thenReply(cmd.replyTo(), s -> new Accepted(p, taskData(s.life().orElseThrow(),
                         s.life().orElseThrow().instance(taskId).orElseThrow())));
     }
@@ -362,8 +383,14 @@ public final class ClusterActor
         }
         var life = state.life().orElseThrow();
         var instance = known.get();
-        if (instance.state().isTerminal()
-                || (instance.state() == status.state() && instance.message().equals(status.message()))) {
+        if (instance.state().isTerminal()) {
+            return Effect().noReply();
+        }
+        if (instance.state() == status.state() && instance.message().equals(status.message())) {
+            // Nothing new to record (e.g. an instance re-adopted after a restart), but it may still need its role.
+            if (status.state() == TaskState.RUNNING && !life.deleting()) {
+                drive(life, instance);
+            }
             return Effect().noReply();
         }
         var events = new ArrayList<Event>();
@@ -439,6 +466,7 @@ public final class ClusterActor
                 context.getLog().warn("Task {} failed {} in epoch {}: {}", f.taskId(), f.command(), f.epoch(), f.reason());
                 confirmed.remove(f.taskId());
             }
+            publish(state);
         });
         return Effect().noReply();
     }
@@ -496,9 +524,26 @@ public final class ClusterActor
             } else {
                 life.instances().forEach(i -> drive(life, i));
             }
+            reconcileStuck(life);
         });
         tellDemand(state);
         return Effect().noReply();
+    }
+
+    /**
+     * An instance still STAGING long after its launch may never have been launched (its offer
+     * answer was lost): ask the resource side, which reports it LOST if it does not run it.
+     */
+    private void reconcileStuck(Life life) {
+        var now = settings.clock().instant();
+        var stuck = life.instances().stream()
+                .filter(i -> i.state() == TaskState.STAGING)
+                .filter(i -> !staged.getOrDefault(i.taskId(), Instant.MIN).plus(settings.stagingTimeout()).isAfter(now))
+                .toList();
+        if (!stuck.isEmpty()) {
+            stuck.forEach(i -> staged.put(i.taskId(), now));
+            peers.resources().tell(new ResourceSide.Reconcile(stuck.stream().map(i -> taskData(life, i)).toList()));
+        }
     }
 
     /** After every change: tell the registry what the API should show and the router what is needed. */
@@ -535,7 +580,7 @@ public final class ClusterActor
                     .filter(i -> !life.master().equals(Optional.of(i.taskId())))
                     .map(ClusterActor::instanceView)
                     .toList();
-            var status = life.status();
+            var status = life.status(confirmed);
             return new ClusterView(name, status, life.spec().numNodes(), life.epoch(), master, replicas,
                     life.spec().size(), life.spec().user(), life.createdAt(), reason(life, status), life.spec().backupId());
         });
@@ -554,7 +599,8 @@ public final class ClusterActor
         if (!life.masterRunning() && life.master().isPresent()) {
             return Optional.of("the master " + life.master().get() + " is not running");
         }
-        return Optional.of("waiting for instances to start: " + life.running() + " of " + life.spec().numNodes() + " running");
+        long ready = life.instances().stream().filter(i -> i.state() == TaskState.RUNNING && confirmed.contains(i.taskId())).count();
+        return Optional.of("waiting for instances to take their roles: " + ready + " of " + life.spec().numNodes() + " ready");
     }
 
     private static ClusterView.InstanceView instanceView(Instance i) {

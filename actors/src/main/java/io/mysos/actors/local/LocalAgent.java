@@ -141,7 +141,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         }
         outstandingOffer = Optional.empty();
         for (var task : msg.tasks()) {
-            start(task).launch();
+            start(task).ifPresent(LocalTask::launch);
         }
         offerIfIdle();
         return this;
@@ -178,7 +178,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
     private Behavior<ResourceSide.Command> onReconcile(ResourceSide.Reconcile msg) {
         for (var task : msg.tasks()) {
             if (!running.containsKey(task.taskId())) {
-                start(task).recover();
+                start(task).ifPresent(LocalTask::recover);
             }
         }
         return this;
@@ -215,7 +215,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         return this;
     }
 
-    private LocalTask start(TaskData task) {
+    private Optional<LocalTask> start(TaskData task) {
         var self = getContext().getSelf();
         var listener = new Listener() {
             @Override
@@ -228,9 +228,16 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
                 self.tell(new FromTaskReport(report));
             }
         };
-        var runner = factory.create(task, sandbox(task.taskId()), listener);
-        running.put(task.taskId(), new Running(task, runner));
-        return runner;
+        try {
+            var runner = factory.create(task, sandbox(task.taskId()), listener);
+            running.put(task.taskId(), new Running(task, runner));
+            return Optional.of(runner);
+        } catch (RuntimeException e) {
+            // E.g. a sealed password that does not open with this key: the task cannot run here.
+            getContext().getLog().error("Cannot run task {}", task.taskId(), e);
+            tellStatus(new TaskStatus(task.taskId(), TaskState.FAILED, "cannot run on agent " + settings.agentId() + ": " + e.getMessage()));
+            return Optional.empty();
+        }
     }
 
     private Path sandbox(TaskId taskId) {

@@ -15,6 +15,7 @@ import io.mysos.core.offer.Placement;
 import io.mysos.core.password.ClusterSecrets;
 import io.mysos.core.password.SchedulerKey;
 import io.mysos.core.protocol.ExecutorCommand;
+import io.mysos.core.protocol.ExecutorReport;
 import io.mysos.core.protocol.TaskStatus;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.task.TaskId;
@@ -53,7 +54,7 @@ class ClusterActorTest {
         resources = KIT.createTestProbe();
         var peers = new ClusterActor.Peers(registry.ref(), router.ref(), resources.ref());
         // A long converge interval: these tests see only the messages that follow events.
-        var settings = new ClusterActor.Settings(Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        var settings = new ClusterActor.Settings(Duration.ofHours(1), Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
         cluster = EventSourcedBehaviorTestKit.create(KIT.system(), ClusterActor.create("orders", peers, settings));
     }
 
@@ -76,6 +77,12 @@ class ClusterActorTest {
 
     private void status(TaskId task, TaskState state) {
         cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(task, state, "")));
+    }
+
+    private ClusterView view() {
+        var probe = KIT.<Optional<ClusterView>>createTestProbe();
+        cluster.runCommand(new ClusterActor.GetView(probe.ref()));
+        return probe.receiveMessage().orElseThrow();
     }
 
     /** Skips demand updates (the actor repeats them) until one asks for {@code instances}. */
@@ -139,9 +146,15 @@ class ClusterActorTest {
 
         status(first, TaskState.RUNNING);
         assertEquals(new ResourceSide.Send(first, new ExecutorCommand.Reparent(0, "127.0.0.1", 31001)), resources.receiveMessage());
-        var life = cluster.getState().life().orElseThrow();
-        assertEquals(Optional.of(second), life.master());
-        assertEquals(ClusterStatus.RUNNING, life.status());
+        assertEquals(Optional.of(second), cluster.getState().life().orElseThrow().master());
+        assertEquals(ClusterStatus.PENDING, view().status(), "not running until the instances confirm their roles");
+
+        cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(second, 0)));
+        cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Reparented(first, 0, "127.0.0.1", 31001)));
+        var view = view();
+        assertEquals(ClusterStatus.RUNNING, view.status());
+        assertEquals(second.value(), view.master().orElseThrow().taskId());
+        assertEquals(Optional.empty(), view.reason());
     }
 
     @Test
@@ -198,7 +211,7 @@ class ClusterActorTest {
         cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
         assertEquals(new ClusterActor.DeletionStarted("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
         assertEquals(List.of(new ResourceSide.Kill(a), new ResourceSide.Kill(b)), resources.receiveSeveralMessages(2));
-        assertEquals(ClusterStatus.DELETING, cluster.getState().life().orElseThrow().status());
+        assertEquals(ClusterStatus.DELETING, view().status());
 
         status(a, TaskState.KILLED);
         var last = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(b, TaskState.KILLED, "")));

@@ -83,6 +83,9 @@ class LocalAgentTest {
         var settings = new LocalAgentSettings("127.0.0.1", "local", MACHINE, List.of(new PortRange(41000, 41999)),
                 dir.resolve("instances"), Duration.ofMillis(200));
         agent = KIT.spawn(LocalAgent.create(settings, (data, sandbox, listener) -> {
+            if (data.user().equals("broken")) {
+                throw new IllegalStateException("a sealed secret does not open with this scheduler key");
+            }
             var task = new FakeTask(data, listener);
             tasks.put(data.taskId(), task);
             return task;
@@ -168,6 +171,24 @@ class LocalAgentTest {
         registry.awaitAssert(() -> {
             assertTrue(tasks.containsKey(id), "launched");
             assertEquals(List.of("launch", new ExecutorCommand.Promote(0).toString(), "kill"), tasks.get(id).calls);
+            return null;
+        });
+    }
+
+    @Test
+    void aTaskThatCannotBeRunIsReportedFailedAndTheAgentCarriesOn() {
+        agent.tell(ResourceSide.Revive.INSTANCE);
+        var offer = nextOffer();
+        var good = task(2, 41001);
+        var broken = new TaskData(TaskId.of("orders", 1), "orders", 1, "127.0.0.1", 41000, Resources.DEFAULT_INSTANCE,
+                "broken", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty());
+        agent.tell(new ResourceSide.Launch(offer.id(), List.of(broken, good)));
+        var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
+        assertEquals(TaskState.FAILED, status.state());
+        assertTrue(status.message().contains("does not open"), status.message());
+        registry.awaitAssert(() -> {
+            assertTrue(tasks.containsKey(good.taskId()));
+            assertEquals(List.of("launch"), tasks.get(good.taskId()).calls);
             return null;
         });
     }

@@ -6,17 +6,23 @@ public final class ClusterHealth {
 
     /**
      * @param everAtFullStrength whether the cluster has ever had all its instances running with a master
-     * @param masterRunning      whether the current master's task is running
-     * @param running            how many instances run
+     * @param masterRunning      whether the current master's task runs
+     * @param running            how many instances' tasks run
+     * @param masterWritable     whether the master confirmed it is writable
+     * @param ready              how many running instances confirmed their role (the master writable, replicas replicating)
      */
-    public static ClusterStatus status(boolean deleting, boolean everAtFullStrength, boolean masterRunning,
-                                       int running, int numNodes) {
+    public static ClusterStatus status(boolean deleting, boolean everAtFullStrength, boolean masterRunning, int running,
+                                       boolean masterWritable, int ready, int numNodes) {
         if (deleting) {
             return ClusterStatus.DELETING;
         }
-        if (masterRunning && running >= numNodes) {
+        if (masterWritable && ready >= numNodes) {
             return ClusterStatus.RUNNING;
         }
-        return everAtFullStrength ? ClusterStatus.DEGRADED : ClusterStatus.PENDING;
+        if (everAtFullStrength && (!masterRunning || running < numNodes)) {
+            return ClusterStatus.DEGRADED;
+        }
+        // Tasks run, roles not yet confirmed (just created, or just recovered): on its way.
+        return ClusterStatus.PENDING;
     }
 }
