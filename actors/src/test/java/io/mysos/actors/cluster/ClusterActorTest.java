@@ -59,7 +59,7 @@ class ClusterActorTest {
     }
 
     private static ClusterSpec spec(int nodes) {
-        return new ClusterSpec("orders", "app", nodes, Resources.DEFAULT_INSTANCE, Optional.empty());
+        return new ClusterSpec("orders", "app", nodes, Resources.DEFAULT_INSTANCE, Optional.empty(), false);
     }
 
     private void create(int nodes) {

@@ -4,8 +4,12 @@ import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.Resources;
 import java.util.Optional;
 
-/** What a user asked for: a named cluster of {@code numNodes} MySQL instances of one size. */
-public record ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId) {
+/**
+ * What a user asked for: a named cluster of {@code numNodes} MySQL instances of one size, replicating
+ * semi-synchronously when {@code semiSync} (a commit is acknowledged only once a replica has it).
+ */
+public record ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId,
+                          boolean semiSync) {
     public static final int MAX_NODES = 100;
 
     public ClusterSpec {
@@ -19,6 +23,15 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
             throw new InvalidInputException("size needs cpus, mem and disk above zero, not " + size.describe());
         }
         backupId = backupId == null ? Optional.empty() : backupId.filter(id -> !id.isBlank());
+    }
+
+    /** Semi-synchronous replication is on by default for clusters that have replicas. */
+    public static boolean defaultSemiSync(int numNodes) {
+        return numNodes >= 2;
+    }
+
+    public ClusterSpec withNumNodes(int nodes) {
+        return new ClusterSpec(name, user, nodes, size, backupId, semiSync);
     }
 
     public static int validateNodeCount(int numNodes) {

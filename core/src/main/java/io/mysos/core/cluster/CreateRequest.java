@@ -26,7 +26,17 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         var size = parseSize(fields.get("size"));
         var password = text(fields, "cluster_password").filter(p -> !p.isEmpty()).map(Passwords::validate);
         var backupId = text(fields, "backup_id").filter(id -> !id.isBlank());
-        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId), password);
+        var semiSync = text(fields, "semi_sync").filter(v -> !v.isBlank()).map(CreateRequest::parseBoolean)
+                .orElse(ClusterSpec.defaultSemiSync(numNodes));
+        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync), password);
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new InvalidInputException("semi_sync must be true or false, not '" + ClusterName.printable(text) + "'");
+        };
     }
 
     public static int parseNodeCount(String text) {

@@ -11,13 +11,20 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ExecutorCommand.Promote.class, name = "promote"),
-    @JsonSubTypes.Type(value = ExecutorCommand.Reparent.class, name = "reparent")
+    @JsonSubTypes.Type(value = ExecutorCommand.Reparent.class, name = "reparent"),
+    @JsonSubTypes.Type(value = ExecutorCommand.QueryPosition.class, name = "query-position")
 })
 public sealed interface ExecutorCommand {
     long epoch();
 
     /** Become the writable master: stop replicating, turn writes on, make sure the cluster user exists. */
     record Promote(long epoch) implements ExecutorCommand {}
+
+    /**
+     * An election for {@code epoch} is open: turn read-only (fencing), let replication apply what it
+     * has already received, and report how far this instance has come ({@link ExecutorReport.PositionReported}).
+     */
+    record QueryPosition(long epoch) implements ExecutorCommand {}
 
     /** Replicate from the master at {@code masterHost:masterPort} with GTID auto-positioning; stay read-only. */
     record Reparent(long epoch, String masterHost, int masterPort) implements ExecutorCommand {}

@@ -15,7 +15,7 @@ class ClusterSpecTest {
     @Test
     void keepsWhatTheUserAskedFor() {
         var size = new Resources(2, DataSize.parse("4gb"), DataSize.parse("50gb"));
-        var spec = new ClusterSpec("orders", "app", 3, size, Optional.of("orders-20240101"));
+        var spec = new ClusterSpec("orders", "app", 3, size, Optional.of("orders-20240101"), false);
         assertEquals("orders", spec.name());
         assertEquals("app", spec.user());
         assertEquals(3, spec.numNodes());
@@ -26,13 +26,13 @@ class ClusterSpecTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 100})
     void acceptsOneToAHundredNodes(int numNodes) {
-        assertEquals(numNodes, new ClusterSpec("orders", "app", numNodes, Resources.DEFAULT_INSTANCE, Optional.empty()).numNodes());
+        assertEquals(numNodes, new ClusterSpec("orders", "app", numNodes, Resources.DEFAULT_INSTANCE, Optional.empty(), false).numNodes());
     }
 
     @Test
     void rejectsZeroNodes() {
         var e = assertThrows(InvalidInputException.class,
-                () -> new ClusterSpec("orders", "app", 0, Resources.DEFAULT_INSTANCE, Optional.empty()));
+                () -> new ClusterSpec("orders", "app", 0, Resources.DEFAULT_INSTANCE, Optional.empty(), false));
         assertEquals("num_nodes must be between 1 and 100, not 0", e.getMessage());
     }
 
@@ -46,35 +46,35 @@ class ClusterSpecTest {
 
     @Test
     void requiresASize() {
-        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, null, Optional.empty()));
+        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, null, Optional.empty(), false));
         assertEquals("size is required", e.getMessage());
     }
 
     @Test
     void rejectsASizeWithNothingInOneDimension() {
         var noMem = new Resources(1, DataSize.ZERO, DataSize.parse("2gb"));
-        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noMem, Optional.empty()));
+        var e = assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noMem, Optional.empty(), false));
         assertEquals("size needs cpus, mem and disk above zero, not {cpus 1, mem 0b, disk 2gb}", e.getMessage());
 
         var noCpus = new Resources(0, DataSize.parse("1gb"), DataSize.parse("2gb"));
-        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noCpus, Optional.empty()));
+        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noCpus, Optional.empty(), false));
         var noDisk = new Resources(1, DataSize.parse("1gb"), DataSize.ZERO);
-        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noDisk, Optional.empty()));
+        assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noDisk, Optional.empty(), false));
     }
 
     @Test
     void validatesTheClusterNameAndUser() {
         var badName = assertThrows(InvalidInputException.class,
-                () -> new ClusterSpec("Orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.empty()));
+                () -> new ClusterSpec("Orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.empty(), false));
         assertEquals(true, badName.getMessage().startsWith("invalid cluster name 'Orders'"), badName.getMessage());
         var badUser = assertThrows(InvalidInputException.class,
-                () -> new ClusterSpec("orders", "root", 1, Resources.DEFAULT_INSTANCE, Optional.empty()));
+                () -> new ClusterSpec("orders", "root", 1, Resources.DEFAULT_INSTANCE, Optional.empty(), false));
         assertEquals("cluster_user 'root' is reserved; choose another name", badUser.getMessage());
     }
 
     @Test
     void treatsABlankOrMissingBackupIdAsNone() {
-        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.of("  ")).backupId());
-        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, null).backupId());
+        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, Optional.of("  "), false).backupId());
+        assertEquals(Optional.empty(), new ClusterSpec("orders", "app", 1, Resources.DEFAULT_INSTANCE, null, false).backupId());
     }
 }

@@ -50,7 +50,7 @@ class CreateRequestTest {
                 "cluster_password", "s3cret-pass!",
                 "backup_id", "orders-20240101-0300"));
         assertEquals(new ClusterSpec("orders", "app", 3, new Resources(2.5, DataSize.parse("4gb"), DataSize.parse("100gb")),
-                Optional.of("orders-20240101-0300")), request.spec());
+                Optional.of("orders-20240101-0300"), true), request.spec());
         assertEquals(Optional.of("s3cret-pass!"), request.password());
     }
 
@@ -213,5 +213,16 @@ class CreateRequestTest {
         var request = parse(Map.of("cluster_user", "app", "cluster_password", "Hunter2-very-secret"));
         assertFalse(request.toString().contains("Hunter2-very-secret"), request.toString());
         assertTrue(request.toString().contains("orders"), request.toString());
+    }
+
+    @Test
+    void semiSyncIsOnByDefaultForClustersWithReplicas() {
+        assertEquals(false, CreateRequest.parse("solo", java.util.Map.of("cluster_user", "app")).spec().semiSync());
+        assertEquals(true, CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "num_nodes", "3")).spec().semiSync());
+        assertEquals(false, CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "num_nodes", "3",
+                "semi_sync", "false")).spec().semiSync());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.mysos.core.InvalidInputException.class,
+                () -> CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "semi_sync", "maybe")));
+        assertEquals("semi_sync must be true or false, not 'maybe'", e.getMessage());
     }
 }

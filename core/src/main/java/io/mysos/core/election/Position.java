@@ -1,0 +1,184 @@
+package io.mysos.core.election;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.mysos.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How far an instance has come in the cluster's history, as its server reports it:
+ * <ul>
+ *   <li>{@code mariadb:0-1-100,1-2-5}: MariaDB's {@code gtid_current_pos}, one domain-server-sequence per domain;</li>
+ *   <li>{@code mysql:3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100:102}: a MySQL GTID set ({@code gtid_executed});</li>
+ *   <li>{@code binlog:mysql-bin.000003:1234}: a binary log file and offset, when there are no GTIDs.</li>
+ * </ul>
+ * The text form is what executors send and what {@code MasterElected} records.
+ */
+public final class Position {
+    public enum Kind { MARIADB, MYSQL, BINLOG }
+
+    private static final Pattern MARIADB_GTID = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
+    private static final Pattern BINLOG = Pattern.compile("(.+)\\.(\\d+):(\\d+)");
+
+    private final Kind kind;
+    private final String text;
+    /** MariaDB: domain to sequence. */
+    private final Map<Long, Long> domains;
+    /** MySQL: source uuid to its executed intervals (inclusive pairs, merged and sorted). */
+    private final Map<String, List<long[]>> intervals;
+
+    private Position(Kind kind, String text, Map<Long, Long> domains, Map<String, List<long[]>> intervals) {
+        this.kind = kind;
+        this.text = text;
+        this.domains = domains;
+        this.intervals = intervals;
+    }
+
+    public static Position mariadb(String gtidCurrentPos) {
+        return parse("mariadb:" + gtidCurrentPos.trim());
+    }
+
+    public static Position mysql(String gtidExecuted) {
+        return parse("mysql:" + gtidExecuted.replaceAll("\\s", ""));
+    }
+
+    public static Position binlog(String file, long offset) {
+        return parse("binlog:" + file + ":" + offset);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static Position parse(String text) {
+        if (text == null) {
+            throw new InvalidInputException("a replication position is required");
+        }
+        int colon = text.indexOf(':');
+        var prefix = colon < 0 ? "" : text.substring(0, colon);
+        var body = colon < 0 ? "" : text.substring(colon + 1);
+        try {
+            return switch (prefix) {
+                case "mariadb" -> new Position(Kind.MARIADB, text, parseMariaDb(body), Map.of());
+                case "mysql" -> new Position(Kind.MYSQL, text, Map.of(), parseMySql(body));
+                case "binlog" -> parseBinlog(text, body);
+                default -> throw new InvalidInputException("'" + text + "' is not a replication position");
+            };
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("'" + text + "' is not a replication position");
+        }
+    }
+
+    private static Map<Long, Long> parseMariaDb(String body) {
+        var domains = new HashMap<Long, Long>();
+        if (body.isBlank()) {
+            return domains;
+        }
+        for (var gtid : body.split(",")) {
+            var m = MARIADB_GTID.matcher(gtid.trim());
+            if (!m.matches()) {
+                throw new InvalidInputException("'" + gtid + "' is not a MariaDB GTID (domain-server-sequence)");
+            }
+            domains.merge(Long.parseLong(m.group(1)), Long.parseLong(m.group(3)), Math::max);
+        }
+        return domains;
+    }
+
+    private static Map<String, List<long[]>> parseMySql(String body) {
+        var sets = new HashMap<String, List<long[]>>();
+        if (body.isBlank()) {
+            return sets;
+        }
+        for (var member : body.split(",")) {
+            var parts = member.trim().split(":");
+            if (parts.length < 2 || parts[0].isEmpty()) {
+                throw new InvalidInputException("'" + member + "' is not a MySQL GTID set member (uuid:interval)");
+            }
+            var list = sets.computeIfAbsent(parts[0].toLowerCase(), u -> new ArrayList<>());
+            for (int i = 1; i < parts.length; i++) {
+                var range = parts[i].split("-");
+                long start = Long.parseLong(range[0]);
+                long end = range.length > 1 ? Long.parseLong(range[1]) : start;
+                if (start < 1 || end < start) {
+                    throw new InvalidInputException("'" + parts[i] + "' is not a GTID interval");
+                }
+                list.add(new long[] {start, end});
+            }
+        }
+        sets.replaceAll((uuid, list) -> merge(list));
+        return sets;
+    }
+
+    private static Position parseBinlog(String text, String body) {
+        var m = BINLOG.matcher(body);
+        if (!m.matches()) {
+            throw new InvalidInputException("'" + text + "' is not a binlog position (file.NNNNNN:offset)");
+        }
+        return new Position(Kind.BINLOG, text, Map.of(Long.parseLong(m.group(2)), Long.parseLong(m.group(3))), Map.of());
+    }
+
+    private static List<long[]> merge(List<long[]> list) {
+        list.sort((a, b) -> Long.compare(a[0], b[0]));
+        var merged = new ArrayList<long[]>();
+        for (var range : list) {
+            if (!merged.isEmpty() && range[0] <= merged.get(merged.size() - 1)[1] + 1) {
+                var last = merged.get(merged.size() - 1);
+                last[1] = Math.max(last[1], range[1]);
+            } else {
+                merged.add(range.clone());
+            }
+        }
+        return merged;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** How many transactions the position stands for (for binlog positions: a monotone stand-in). */
+    public long transactions() {
+        return switch (kind) {
+            case MARIADB -> domains.values().stream().mapToLong(Long::longValue).sum();
+            case MYSQL -> intervals.values().stream().flatMap(List::stream).mapToLong(r -> r[1] - r[0] + 1).sum();
+            case BINLOG -> {
+                var entry = domains.entrySet().iterator().next();
+                yield entry.getKey() * (1L << 40) + entry.getValue();
+            }
+        };
+    }
+
+    /** True when this position has everything {@code other} has: every domain as far, every GTID, or a later binlog offset. */
+    public boolean covers(Position other) {
+        if (kind != other.kind) {
+            return false;
+        }
+        return switch (kind) {
+            case MARIADB -> other.domains.entrySet().stream()
+                    .allMatch(e -> domains.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            case MYSQL -> other.intervals.entrySet().stream().allMatch(e -> e.getValue().stream()
+                    .allMatch(r -> contains(intervals.getOrDefault(e.getKey(), List.of()), r)));
+            case BINLOG -> transactions() >= other.transactions();
+        };
+    }
+
+    private static boolean contains(List<long[]> ranges, long[] range) {
+        return ranges.stream().anyMatch(r -> r[0] <= range[0] && range[1] <= r[1]);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Position other && other.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+}

@@ -1,0 +1,102 @@
+package io.mysos.core.election;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mysos.core.InvalidInputException;
+import io.mysos.core.task.TaskId;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ElectionTest {
+    private static final TaskId A = TaskId.of("orders", 1);
+    private static final TaskId B = TaskId.of("orders", 2);
+    private static final TaskId C = TaskId.of("orders", 3);
+
+    @Test
+    void electsTheMostAdvancedMariaDbReplica() {
+        var positions = Map.of(A, Position.mariadb("0-1-100"), B, Position.mariadb("0-1-120"), C, Position.mariadb("0-1-90"));
+        assertEquals(Optional.of(B), Election.winner(positions));
+    }
+
+    @Test
+    void comparesMariaDbDomainByDomain() {
+        var ahead = Position.mariadb("0-1-100,1-2-50");
+        var behindInOneDomain = Position.mariadb("0-1-100,1-2-49");
+        assertTrue(ahead.covers(behindInOneDomain));
+        assertFalse(behindInOneDomain.covers(ahead));
+        assertTrue(ahead.covers(Position.mariadb("0-1-100")));
+        assertFalse(Position.mariadb("0-1-100").covers(ahead));
+    }
+
+    @Test
+    void electsTheMySqlReplicaWhoseGtidSetCoversTheOthers() {
+        var uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        var full = Position.mysql(uuid + ":1-100");
+        var gap = Position.mysql(uuid + ":1-50:52-100");
+        assertTrue(full.covers(gap));
+        assertFalse(gap.covers(full));
+        assertEquals(Optional.of(B), Election.winner(Map.of(A, gap, B, full)));
+    }
+
+    @Test
+    void mergesAdjacentGtidIntervals() {
+        var uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertTrue(Position.mysql(uuid + ":1-5:6-10").covers(Position.mysql(uuid + ":3-8")));
+        assertEquals(10, Position.mysql(uuid + ":1-5:6-10").transactions());
+    }
+
+    @Test
+    void equalPositionsGoToTheLowestServerId() {
+        var same = Position.mariadb("0-1-100");
+        assertEquals(Optional.of(A), Election.winner(Map.of(C, same, A, same, B, same)));
+    }
+
+    @Test
+    void divergedHistoriesGoToTheOneWithMostTransactions() {
+        var positions = Map.of(A, Position.mariadb("0-1-100,1-3-5"), B, Position.mariadb("0-1-101"));
+        assertEquals(Optional.of(A), Election.winner(positions));
+    }
+
+    @Test
+    void fallsBackToBinlogFileAndOffset() {
+        var later = Position.binlog("mysql-bin.000003", 120);
+        var earlier = Position.binlog("mysql-bin.000002", 99999);
+        assertTrue(later.covers(earlier));
+        assertEquals(Optional.of(B), Election.winner(Map.of(A, earlier, B, later)));
+    }
+
+    @Test
+    void positionsOfDifferentKindsDoNotCoverEachOther() {
+        assertFalse(Position.mariadb("0-1-1").covers(Position.binlog("mysql-bin.000001", 4)));
+    }
+
+    @Test
+    void noCandidatesElectNobody() {
+        assertEquals(Optional.empty(), Election.winner(Map.of()));
+    }
+
+    @Test
+    void anEmptyPositionIsBehindEverything() {
+        assertTrue(Position.mariadb("0-1-1").covers(Position.mariadb("")));
+        assertEquals(Optional.of(B), Election.winner(Map.of(A, Position.mariadb(""), B, Position.mariadb("0-1-1"))));
+    }
+
+    @Test
+    void textRoundTrips() {
+        assertEquals("mariadb:0-1-100,1-2-5", Position.parse("mariadb:0-1-100,1-2-5").toString());
+        assertEquals(Position.mariadb("0-1-100"), Position.parse("mariadb:0-1-100"));
+    }
+
+    @Test
+    void rejectsWhatIsNotAPosition() {
+        assertThrows(InvalidInputException.class, () -> Position.parse("0-1-100"));
+        assertThrows(InvalidInputException.class, () -> Position.parse("mariadb:0-1"));
+        assertThrows(InvalidInputException.class, () -> Position.parse("mysql:uuid:5-1"));
+        assertThrows(InvalidInputException.class, () -> Position.parse("binlog:nofile"));
+        assertThrows(InvalidInputException.class, () -> Position.parse(null));
+    }
+}
