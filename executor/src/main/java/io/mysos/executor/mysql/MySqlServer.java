@@ -1,0 +1,322 @@
+package io.mysos.executor.mysql;
+
+import io.mysos.core.protocol.TaskData;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mysqld for one instance, living in its task sandbox: creates the data directory, writes
+ * my.cnf, starts the server detached from this JVM's pipes (so it outlives a crashed executor),
+ * waits until the admin account can log in, adopts a server left running, and stops it.
+ */
+public final class MySqlServer {
+    private static final Logger log = LoggerFactory.getLogger(MySqlServer.class);
+    static final long READY_POLL_MS = 25;
+    /** A starting mysqld answers a login at once or refuses the connection; anything slower is retried. */
+    static final int PROBE_TIMEOUT_MS = 500;
+    /** The admin account is created before mysqld listens; a refusal that lasts is a wrong password, not a race. */
+    static final Duration ACCESS_DENIED_GRACE = Duration.ofSeconds(3);
+
+    private final MySqlInstallation mysql;
+    private final SandboxLayout layout;
+    private final MySqlConfig config;
+    private final String adminPassword;
+    private final MysqldLog mysqldLog;
+    private volatile Optional<MysqldProcess> process = Optional.empty();
+    private volatile long logOffset;
+
+    public MySqlServer(MySqlInstallation mysql, Path sandbox, MySqlConfig config, String adminPassword) {
+        this.mysql = mysql;
+        this.layout = SandboxLayout.of(sandbox);
+        this.config = config;
+        this.adminPassword = adminPassword;
+        SqlLiteral.password(adminPassword);
+        this.mysqldLog = MysqldLog.of(layout.logFile());
+    }
+
+    public SandboxLayout layout() {
+        return layout;
+    }
+
+    public MySqlConfig config() {
+        return config;
+    }
+
+    public boolean hasDataDir() {
+        return Files.isDirectory(layout.dataDir());
+    }
+
+    /**
+     * Creates the data directory unless it exists. It is built under another name and renamed
+     * when complete, so a crash half-way never leaves a data directory that looks usable.
+     *
+     * @return true when it created one
+     */
+    public boolean initializeIfNeeded() {
+        if (hasDataDir()) {
+            return false;
+        }
+        try {
+            Files.createDirectories(layout.tmpDir());
+            deleteTree(layout.initializingDataDir());
+            mysql.initialize(layout.initializingDataDir(), layout.tmpDir(), layout.logFile(), config.initializeOptions(mysql));
+            Files.move(layout.initializingDataDir(), layout.dataDir(), StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            throw new MySqlInitializationException("cannot create " + layout.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts mysqld on the existing data directory, read-only. An init file (0600, outside the
+     * data directory, never binlogged) makes sure the admin account exists with its password.
+     *
+     * @throws MySqlStartException when a mysqld already runs here or the process cannot be spawned
+     */
+    public void start() {
+        if (isRunning()) {
+            throw new MySqlStartException("a mysqld (pid " + pid().orElse(-1L) + ") already runs on " + layout.dataDir());
+        }
+        if (!hasDataDir()) {
+            throw new MySqlStartException("data directory " + layout.dataDir() + " does not exist");
+        }
+        var command = new ArrayList<String>();
+        command.add(mysql.mysqld().toString());
+        command.add("--defaults-file=" + layout.configFile());
+        if (mysql.runAsRoot()) {
+            command.add("--user=root");
+        }
+        command.add("--init-file=" + layout.initFile());
+        try {
+            Files.createDirectories(layout.tmpDir());
+            Files.writeString(layout.configFile(), config.render(mysql, layout), StandardCharsets.UTF_8);
+            writeInitFile();
+            logOffset = mysqldLog.size();
+            // Output to a file, not a pipe: a pipe would close (SIGPIPE) when this JVM dies, and mysqld must
+            // outlive it. No new session either, so killing the executor's process group still stops it.
+            var spawned = new ProcessBuilder(command)
+                    .directory(layout.sandbox().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            // mysqld writes its pid file only late in its start; write it now so a restarted executor finds it.
+            Files.writeString(layout.pidFile(), spawned.pid() + "\n", StandardCharsets.US_ASCII);
+            process = Optional.of(MysqldProcess.spawned(spawned));
+            log.info("started {} for {} (pid {}, port {})", mysql, layout.sandbox(), spawned.pid(), config.port());
+        } catch (IOException e) {
+            deleteInitFile();
+            throw new MySqlStartException("cannot start " + mysql.mysqld() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Polls an admin login every {@value #READY_POLL_MS} ms until it works.
+     *
+     * @return true when ready, false when {@code abandon} said to stop waiting
+     * @throws MySqlStartException when mysqld exits, keeps refusing the admin account, or the deadline passes;
+     *     the process is left as it is
+     */
+    public boolean awaitReady(Duration timeout, BooleanSupplier abandon) {
+        var running = process.orElseThrow(() -> new MySqlStartException("mysqld was not started"));
+        var control = adminControl();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long deniedSince = 0;
+        String lastError = "no attempt yet";
+        while (true) {
+            if (abandon.getAsBoolean()) {
+                return false;
+            }
+            if (!running.isAlive()) {
+                deleteInitFile();
+                throw new MySqlStartException(exitOf(running).join().describe());
+            }
+            try (var connection = control.connect(PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS)) {
+                // Another server on this port (ours then fails to bind) must not pass for ours.
+                var dataDir = dataDirOf(connection);
+                if (isOurs(dataDir)) {
+                    deleteInitFile();
+                    return true;
+                }
+                lastError = Endpoints.address(config.host(), config.port()) + " is served by another mysqld (datadir "
+                        + dataDir + ")";
+            } catch (SQLException e) {
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                if (JdbcMySqlControl.isAccessDenied(e)) {
+                    deniedSince = deniedSince == 0 ? System.nanoTime() : deniedSince;
+                    if (System.nanoTime() - deniedSince > ACCESS_DENIED_GRACE.toNanos()) {
+                        throw new MySqlStartException("mysqld on " + Endpoints.address(config.host(), config.port())
+                                + " refuses the admin account '" + TaskData.ADMIN_USER + "': " + lastError);
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new MySqlStartException("mysqld did not accept the admin login on "
+                        + Endpoints.address(config.host(), config.port()) + " within " + timeout.toSeconds() + " s ("
+                        + lastError + "); its log says: " + mysqldLog.reasonSince(logOffset));
+            }
+            try {
+                Thread.sleep(READY_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** The pid mysqld (or {@link #start}) wrote to this sandbox's pid file. */
+    public Optional<Long> pidFromFile() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(layout.pidFile(), StandardCharsets.US_ASCII).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The pid of the mysqld this object started or adopted. */
+    public Optional<Long> pid() {
+        return process.map(MysqldProcess::pid);
+    }
+
+    /** True when a mysqld of this sandbox is alive: the one we hold, or one found by its pid file or my.cnf. */
+    public boolean isRunning() {
+        return process.map(MysqldProcess::isAlive).orElse(false) || findRunning().isPresent();
+    }
+
+    /**
+     * Takes over a mysqld left running by an earlier executor: the live mysqld the pid file names,
+     * if it was started with this sandbox's my.cnf, else any mysqld started with it.
+     *
+     * @return true when there was one to adopt
+     */
+    public boolean adopt() {
+        var found = findRunning();
+        found.ifPresent(p -> {
+            process = Optional.of(p);
+            logOffset = mysqldLog.size();
+            log.info("adopted mysqld (pid {}) of {}", p.pid(), layout.sandbox());
+        });
+        return found.isPresent();
+    }
+
+    /** Completes when the mysqld we hold exits, with its exit code (if ours) and its last error lines. */
+    public CompletableFuture<MysqldExit> onExit() {
+        return process.map(this::exitOf)
+                .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException("no mysqld to watch")));
+    }
+
+    /** SIGTERM, wait up to {@code grace} for a clean shutdown, then SIGKILL. Does nothing when none runs. */
+    public void stop(Duration grace) {
+        var running = process.filter(MysqldProcess::isAlive).or(this::findRunning);
+        running.ifPresent(p -> {
+            log.info("stopping mysqld (pid {}) of {}", p.pid(), layout.sandbox());
+            p.terminate(grace);
+        });
+        deleteInitFile();
+    }
+
+    /** SIGKILL at once: for a server that failed to come up, so nothing is left behind. */
+    public void kill() {
+        process.filter(MysqldProcess::isAlive).or(this::findRunning).ifPresent(MysqldProcess::kill);
+        deleteInitFile();
+    }
+
+    /** Control over the admin account, through the instance's address. */
+    public JdbcMySqlControl adminControl() {
+        return new JdbcMySqlControl(connectHost(), config.port(), TaskData.ADMIN_USER, adminPassword, mysql);
+    }
+
+    private CompletableFuture<MysqldExit> exitOf(MysqldProcess p) {
+        long offset = logOffset;
+        return p.onExit().thenApply(code -> new MysqldExit(p.pid(), code, mysqldLog.reasonSince(offset)));
+    }
+
+    private static String dataDirOf(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT @@GLOBAL.datadir")) {
+            return rows.next() ? rows.getString(1) : "";
+        }
+    }
+
+    private boolean isOurs(String dataDir) {
+        try {
+            return Path.of(dataDir).toRealPath().equals(layout.dataDir().toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Two mysqlds on one data directory would fight over its locks, so look hard for a running one. */
+    private Optional<MysqldProcess> findRunning() {
+        return pidFromFile().flatMap(pid -> MysqldProcess.find(pid, layout.configFile()))
+                .or(() -> MysqldProcess.findByConfig(layout.configFile()));
+    }
+
+    /** A wildcard bind address is reached through the loopback. */
+    private String connectHost() {
+        return switch (config.host()) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> config.host();
+        };
+    }
+
+    private void writeInitFile() throws IOException {
+        var file = layout.initFile();
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, InitSql.adminAccount(mysql.flavor(), TaskData.ADMIN_USER, adminPassword),
+                StandardCharsets.UTF_8);
+    }
+
+    private void deleteInitFile() {
+        try {
+            Files.deleteIfExists(layout.initFile());
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", layout.initFile(), e.getMessage());
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlServer(" + layout.sandbox() + ", port " + config.port() + ")";
+    }
+}
