@@ -73,7 +73,10 @@ public final class ClusterRoutes extends AllDirectives {
                         path(PathMatchers.segment(), name -> concat(
                                 post(() -> fields(f -> create(name, f))),
                                 get(() -> show(name)),
-                                delete(() -> fields(f -> delete(name, f))))))),
+                                patch(() -> fields(f -> resize(name, f))),
+                                delete(() -> fields(f -> delete(name, f))))),
+                        path(PathMatchers.segment().slash("failover"), name ->
+                                post(() -> fields(f -> switchover(name, f)))))),
                 path("health", () -> get(this::health)))));
     }
 
@@ -125,10 +128,37 @@ public final class ClusterRoutes extends AllDirectives {
 
     private Route delete(String name, Map<String, Object> fields) {
         ClusterName.validate(name);
-        var password = Optional.ofNullable(fields.get("password")).map(String::valueOf).filter(p -> !p.isEmpty())
+        var password = password(fields);
+        return guarded(name, replyTo -> new ClusterActor.Delete(password, replyTo));
+    }
+
+    /** PATCH /clusters/{name}: grow or shrink to {@code num_nodes}. */
+    private Route resize(String name, Map<String, Object> fields) {
+        ClusterName.validate(name);
+        var password = password(fields);
+        var numNodes = Optional.ofNullable(fields.get("num_nodes")).map(String::valueOf)
+                .map(CreateRequest::parseNodeCount)
+                .orElseThrow(() -> ApiError.badRequest("num_nodes is required"));
+        return guarded(name, replyTo -> new ClusterActor.Resize(numNodes, password, replyTo));
+    }
+
+    /** POST /clusters/{name}/failover: a planned switchover to {@code target} or the best replica. */
+    private Route switchover(String name, Map<String, Object> fields) {
+        ClusterName.validate(name);
+        var password = password(fields);
+        var target = Optional.ofNullable(fields.get("target")).map(String::valueOf).filter(t -> !t.isBlank());
+        return guarded(name, replyTo -> new ClusterActor.Switchover(target, password, replyTo));
+    }
+
+    private static String password(Map<String, Object> fields) {
+        return Optional.ofNullable(fields.get("password")).map(String::valueOf).filter(p -> !p.isEmpty())
                 .orElseThrow(() -> ApiError.badRequest("password is required"));
-        CompletionStage<ClusterActor.DeleteResult> result = AskPattern.ask(registry,
-                replyTo -> new ClusterRegistry.DeleteCluster(name, password, replyTo), askTimeout, system.scheduler());
+    }
+
+    /** Sends a password-guarded request to the cluster and answers with its outcome. */
+    private Route guarded(String name, java.util.function.Function<ActorRef<ClusterActor.Outcome>, ClusterActor.Guarded> request) {
+        CompletionStage<ClusterActor.Outcome> result = AskPattern.ask(registry,
+                replyTo -> new ClusterRegistry.Guarded(name, request.apply(replyTo)), askTimeout, system.scheduler());
         return extractUri(uri -> onSuccess(result, outcome -> {
             if (outcome instanceof ClusterActor.WrongPassword) {
                 return json(StatusCodes.FORBIDDEN, ClusterJson.error("wrong password for cluster '" + name + "'"));
@@ -136,7 +166,16 @@ public final class ClusterRoutes extends AllDirectives {
             if (outcome instanceof ClusterActor.NotFound) {
                 throw ApiError.notFound(name);
             }
-            return json(StatusCodes.OK, ClusterJson.MAPPER.createObjectNode().put("cluster_url", clusterUrl(uri, name)));
+            if (outcome instanceof ClusterActor.Conflict conflict) {
+                return json(StatusCodes.CONFLICT, ClusterJson.error(conflict.reason()));
+            }
+            if (outcome instanceof ClusterActor.Invalid invalid) {
+                return json(StatusCodes.BAD_REQUEST, ClusterJson.error(invalid.reason()));
+            }
+            var done = (ClusterActor.Done) outcome;
+            return json(StatusCodes.OK, ClusterJson.MAPPER.createObjectNode()
+                    .put("cluster_url", clusterUrl(uri, name))
+                    .put("detail", done.detail()));
         }));
     }
 

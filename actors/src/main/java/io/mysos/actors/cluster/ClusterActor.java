@@ -16,9 +16,10 @@ import akka.persistence.typed.javadsl.SignalHandler;
 import io.mysos.actors.JsonSerializable;
 import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
-import io.mysos.core.cluster.ClusterHealth;
 import io.mysos.core.cluster.ClusterSpec;
 import io.mysos.core.cluster.ClusterStatus;
+import io.mysos.core.election.Election;
+import io.mysos.core.election.Position;
 import io.mysos.core.offer.Demand;
 import io.mysos.core.offer.Placement;
 import io.mysos.core.password.ClusterSecrets;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,28 +46,35 @@ import java.util.stream.Collectors;
 
 /**
  * One MySQL cluster, event-sourced (persistence id {@code cluster|<name>}). It records every
- * instance it is given, every task state change and every master election, asks the offer router
- * for the instances it lacks, and drives its instances towards their roles: the master writable,
- * the others replicating from it. Every effect (launch, kill, promotion) follows the event that
- * records its intent; after a restart the journal says what may be in flight.
+ * instance it is given, every task state change, every master lost and elected; asks the offer
+ * router for the instances it lacks; and drives its instances towards their roles: one writable
+ * master, the others replicating from it. When the master dies it runs an election among the
+ * replicas (the most advanced wins), fences the old master and promotes the winner. Every effect
+ * (launch, kill, promotion) follows the event that records its intent; after a restart the journal
+ * says what may be in flight, and the actor takes it up again.
  */
 public final class ClusterActor
         extends EventSourcedBehaviorWithEnforcedReplies<ClusterActor.Command, ClusterActor.Event, ClusterActor.State> {
 
     /**
-     * Timing of the actor's own retries: how often it re-sends what was not confirmed, and how long
-     * an instance may stay STAGING (given resources, never heard of) before the resource side is
-     * asked about it.
+     * Timing: how often the actor re-sends what was not confirmed; how long an instance may stay
+     * STAGING before the resource side is asked about it; how often an election re-asks replicas
+     * that have not reported their position, and when it elects from those that did.
      */
-    public record Settings(Duration convergeInterval, Duration stagingTimeout, Clock clock) {
+    public record Settings(Duration convergeInterval, Duration stagingTimeout, Duration queryInterval,
+                           Duration electionTimeout, Clock clock) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(200),
+                    Duration.ofSeconds(5), Clock.systemUTC());
         }
     }
 
     /** Who the actor talks to. */
     public record Peers(ActorRef<ClusterRegistry.Command> registry, ActorRef<OfferRouter.Command> router,
                         ActorRef<ResourceSide.Command> resources) {}
+
+    /** The cause of a planned switchover, as {@link FailoverCompleted} records it. */
+    public static final String PLANNED = "planned";
 
     // ---------------------------------------------------------------- protocol
 
@@ -92,24 +101,48 @@ public final class ClusterActor
 
     public record ReportReceived(ExecutorReport report) implements Command {}
 
-    public record Delete(String password, ActorRef<DeleteResult> replyTo) implements Command {}
+    /** A request that needs the cluster password. */
+    public sealed interface Guarded extends Command {
+        String password();
 
-    public sealed interface DeleteResult extends JsonSerializable {}
+        ActorRef<Outcome> replyTo();
+    }
 
-    public record DeletionStarted(String name) implements DeleteResult {}
+    public record Delete(String password, ActorRef<Outcome> replyTo) implements Guarded {}
 
-    public record WrongPassword(String name) implements DeleteResult {}
+    /** Grow or shrink the cluster to {@code numNodes} instances. */
+    public record Resize(int numNodes, String password, ActorRef<Outcome> replyTo) implements Guarded {}
 
-    public record NotFound(String name) implements DeleteResult {}
+    /** Move the master role to {@code target} (or the best replica) without losing a write. */
+    public record Switchover(Optional<String> target, String password, ActorRef<Outcome> replyTo) implements Guarded {}
+
+    /** How a guarded request ended. */
+    public sealed interface Outcome extends JsonSerializable {}
+
+    public record Done(String name, String detail) implements Outcome {}
+
+    public record WrongPassword(String name) implements Outcome {}
+
+    public record NotFound(String name) implements Outcome {}
+
+    /** The request is valid but cannot be carried out now (e.g. during a failover). */
+    public record Conflict(String name, String reason) implements Outcome {}
+
+    /** The request does not make sense for this cluster (e.g. a target that is not a replica). */
+    public record Invalid(String name, String reason) implements Outcome {}
 
     /** Why the router cannot place this cluster's demand, or empty once it can. */
     public record Shortfall(Optional<String> reason) implements Command {}
 
     public record GetView(ActorRef<Optional<ClusterView>> replyTo) implements Command {}
 
-    private record PasswordChecked(boolean matches, ActorRef<DeleteResult> replyTo) implements Command {}
+    private record Authorized(Guarded request, boolean matches) implements Command {}
 
     private enum Converge implements Command { INSTANCE }
+
+    private enum QueryTick implements Command { INSTANCE }
+
+    private record ElectionDeadline(long epoch) implements Command {}
 
     // ---------------------------------------------------------------- events
 
@@ -122,8 +155,29 @@ public final class ClusterActor
 
     public record TaskStateChanged(TaskId taskId, TaskState state, String message) implements Event {}
 
+    /** A replica's task ended without being asked to; a replacement follows. */
+    public record ReplicaLost(TaskId taskId, String cause) implements Event {}
+
+    /** The master of {@code epoch} is gone; its task is fenced (killed) and an election follows. */
+    public record MasterLost(long epoch, TaskId taskId, String cause, Instant at) implements Event {}
+
+    /**
+     * An election for {@code epoch} is open among {@code candidates} to replace {@code previousMaster}.
+     * For a planned switchover the previous master is alive: it turns read-only, and the candidate
+     * must reach its last position first.
+     */
+    public record ElectionStarted(long epoch, Optional<TaskId> previousMaster, List<TaskId> candidates, String cause,
+                                  boolean planned, Instant at) implements Event {}
+
     /** {@code taskId} is the master from {@code epoch} on; {@code positions} are the candidates' replication positions. */
     public record MasterElected(long epoch, TaskId taskId, Map<String, String> positions) implements Event {}
+
+    /** The master elected for {@code epoch} confirmed it is writable, {@code millis} after the failover began. */
+    public record FailoverCompleted(long epoch, Optional<TaskId> oldMaster, TaskId newMaster, long millis, String cause)
+            implements Event {}
+
+    /** The cluster now wants {@code to} instances; {@code removed} are the replicas let go to get there. */
+    public record ClusterResized(int from, int to, List<TaskId> removed) implements Event {}
 
     public record ClusterDeletionRequested(Instant at) implements Event {}
 
@@ -131,27 +185,54 @@ public final class ClusterActor
 
     // ---------------------------------------------------------------- state
 
-    /** One instance, as far as the journal knows. */
+    /** One instance, as far as the journal knows. {@code removed}: let go by a resize, not to be replaced. */
     public record Instance(TaskId taskId, String agentId, String host, int port, Resources resources,
-                           TaskState state, String message) implements JsonSerializable {
+                           TaskState state, String message, boolean removed) implements JsonSerializable {
         boolean isLive() {
             return !state.isTerminal();
         }
 
+        boolean isRunning() {
+            return state == TaskState.RUNNING;
+        }
+
         Instance with(TaskState newState, String newMessage) {
-            return new Instance(taskId, agentId, host, port, resources, newState, newMessage);
+            return new Instance(taskId, agentId, host, port, resources, newState, newMessage, removed);
+        }
+
+        Instance asRemoved() {
+            return new Instance(taskId, agentId, host, port, resources, state, message, true);
         }
     }
 
+    /** An open election. */
+    public record ElectionState(long epoch, Optional<TaskId> previousMaster, List<TaskId> candidates, String cause,
+                                boolean planned, Instant startedAt) implements JsonSerializable {
+        /** The master handing over in a planned switchover (alive, read-only while the election runs). */
+        Optional<TaskId> retiringMaster() {
+            return planned ? previousMaster : Optional.empty();
+        }
+    }
+
+    /** A master elected whose promotion is not yet confirmed: what FailoverCompleted will record. */
+    public record PendingFailover(long epoch, Optional<TaskId> oldMaster, String cause, Instant startedAt)
+            implements JsonSerializable {}
+
     /** The cluster between its ClusterCreated and its ClusterTerminated. */
     public record Life(ClusterSpec spec, ClusterSecrets secrets, Instant createdAt, List<Instance> instances,
-                       long epoch, Optional<TaskId> master, boolean deleting, boolean everAtFullStrength)
+                       long epoch, Optional<TaskId> master, boolean deleting, boolean everAtFullStrength,
+                       Optional<ElectionState> election, Optional<PendingFailover> failover)
             implements JsonSerializable {
         /** Terminal instances kept for the API to show, newest last. */
         static final int KEPT_TERMINAL = 10;
 
         public Life {
             instances = List.copyOf(instances);
+        }
+
+        static Life created(ClusterCreated e) {
+            return new Life(e.spec(), e.secrets(), e.createdAt(), List.of(), 0, Optional.empty(), false, false,
+                    Optional.empty(), Optional.empty());
         }
 
         Optional<Instance> instance(TaskId id) {
@@ -163,7 +244,7 @@ public final class ClusterActor
         }
 
         long running() {
-            return instances.stream().filter(i -> i.state() == TaskState.RUNNING).count();
+            return instances.stream().filter(Instance::isRunning).count();
         }
 
         Optional<Instance> masterInstance() {
@@ -171,12 +252,25 @@ public final class ClusterActor
         }
 
         boolean masterRunning() {
-            return masterInstance().map(i -> i.state() == TaskState.RUNNING).orElse(false);
+            return masterInstance().map(Instance::isRunning).orElse(false);
+        }
+
+        boolean isMaster(TaskId id) {
+            return master.equals(Optional.of(id));
+        }
+
+        /** Live replicas that may be elected: running, not being removed. */
+        List<TaskId> candidates() {
+            return instances.stream()
+                    .filter(i -> i.isRunning() && !i.removed() && !isMaster(i.taskId()))
+                    .map(Instance::taskId)
+                    .toList();
         }
 
         /** How many instances the cluster should still be given. */
         int needed() {
-            return deleting ? 0 : Math.max(0, spec.numNodes() - live().size());
+            long kept = instances.stream().filter(i -> i.isLive() && !i.removed()).count();
+            return deleting ? 0 : (int) Math.max(0, spec.numNodes() - kept);
         }
 
         /**
@@ -185,30 +279,54 @@ public final class ClusterActor
          * alone cannot say whether an instance still runs after a restart.
          */
         ClusterStatus status(Set<TaskId> confirmed) {
-            boolean masterWritable = master.map(confirmed::contains).orElse(false) && masterRunning();
-            int ready = (int) instances.stream()
-                    .filter(i -> i.state() == TaskState.RUNNING && confirmed.contains(i.taskId())).count();
-            return ClusterHealth.status(deleting, everAtFullStrength, masterRunning(), (int) running(), masterWritable, ready,
-                    spec.numNodes());
+            boolean masterWritable = master.map(confirmed::contains).orElse(false) && masterRunning() && election.isEmpty();
+            int ready = (int) instances.stream().filter(i -> i.isRunning() && confirmed.contains(i.taskId())).count();
+            return io.mysos.core.cluster.ClusterHealth.status(deleting, everAtFullStrength, masterRunning() && election.isEmpty(),
+                    (int) running(), masterWritable, ready, spec.numNodes());
         }
 
         Life withInstances(List<Instance> changed) {
             var kept = new ArrayList<Instance>();
             long terminal = changed.stream().filter(i -> !i.isLive()).count();
             for (var instance : changed) {
-                if (!instance.isLive() && terminal > KEPT_TERMINAL && !master.equals(Optional.of(instance.taskId()))) {
+                if (!instance.isLive() && terminal > KEPT_TERMINAL && !isMaster(instance.taskId())) {
                     terminal--;
                     continue;
                 }
                 kept.add(instance);
             }
-            var next = new Life(spec, secrets, createdAt, kept, epoch, master, deleting, everAtFullStrength);
-            return next.withFullStrengthNoted();
+            return new Life(spec, secrets, createdAt, kept, epoch, master, deleting, everAtFullStrength, election, failover)
+                    .withFullStrengthNoted();
+        }
+
+        Life withInstance(TaskId id, java.util.function.UnaryOperator<Instance> change) {
+            return withInstances(instances.stream().map(i -> i.taskId().equals(id) ? change.apply(i) : i).toList());
+        }
+
+        Life withMaster(long newEpoch, Optional<TaskId> newMaster) {
+            return new Life(spec, secrets, createdAt, instances, newEpoch, newMaster, deleting, everAtFullStrength, election, failover)
+                    .withFullStrengthNoted();
+        }
+
+        Life withElection(Optional<ElectionState> newElection) {
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, newElection, failover);
+        }
+
+        Life withFailover(Optional<PendingFailover> newFailover) {
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, newFailover);
+        }
+
+        Life withSpec(ClusterSpec newSpec) {
+            return new Life(newSpec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, failover);
+        }
+
+        Life markedDeleting() {
+            return new Life(spec, secrets, createdAt, instances, epoch, master, true, everAtFullStrength, election, failover);
         }
 
         Life withFullStrengthNoted() {
             boolean full = everAtFullStrength || (!deleting && masterRunning() && running() >= spec.numNodes());
-            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, full);
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, full, election, failover);
         }
     }
 
@@ -224,8 +342,7 @@ public final class ClusterActor
 
         State apply(Event event) {
             if (event instanceof ClusterCreated e) {
-                return new State(Optional.of(new Life(e.spec(), e.secrets(), e.createdAt(), List.of(), 0,
-                        Optional.empty(), false, false)), lastServerId, Optional.of(e.createdAt()));
+                return new State(Optional.of(Life.created(e)), lastServerId, Optional.of(e.createdAt()));
             }
             if (event instanceof ClusterTerminated) {
                 return new State(Optional.empty(), lastServerId, lastCreatedAt);
@@ -233,25 +350,45 @@ public final class ClusterActor
             var current = life.orElseThrow(() -> new IllegalStateException(event + " before ClusterCreated"));
             if (event instanceof ReplicaAdded e) {
                 var instances = new ArrayList<>(current.instances());
-                instances.add(new Instance(e.taskId(), e.agentId(), e.host(), e.port(), e.resources(), TaskState.STAGING, ""));
+                instances.add(new Instance(e.taskId(), e.agentId(), e.host(), e.port(), e.resources(), TaskState.STAGING, "", false));
                 return new State(Optional.of(current.withInstances(instances)), Math.max(lastServerId, e.taskId().serverId()),
                         lastCreatedAt);
             }
+            return new State(Optional.of(applyToLife(current, event)), lastServerId, lastCreatedAt);
+        }
+
+        private static Life applyToLife(Life life, Event event) {
             if (event instanceof TaskStateChanged e) {
-                var instances = current.instances().stream()
-                        .map(i -> i.taskId().equals(e.taskId()) ? i.with(e.state(), e.message()) : i)
-                        .toList();
-                return new State(Optional.of(current.withInstances(instances)), lastServerId, lastCreatedAt);
+                return life.withInstance(e.taskId(), i -> i.with(e.state(), e.message()));
+            }
+            if (event instanceof ReplicaLost) {
+                return life;
+            }
+            if (event instanceof MasterLost) {
+                return life.withMaster(life.epoch(), Optional.empty());
+            }
+            if (event instanceof ElectionStarted e) {
+                return life.withElection(Optional.of(new ElectionState(e.epoch(), e.previousMaster(), e.candidates(), e.cause(),
+                        e.planned(), e.at())));
             }
             if (event instanceof MasterElected e) {
-                var next = new Life(current.spec(), current.secrets(), current.createdAt(), current.instances(),
-                        e.epoch(), Optional.of(e.taskId()), current.deleting(), current.everAtFullStrength());
-                return new State(Optional.of(next.withFullStrengthNoted()), lastServerId, lastCreatedAt);
+                var failover = life.election()
+                        .filter(el -> el.epoch() == e.epoch())
+                        .map(el -> new PendingFailover(e.epoch(), el.previousMaster(), el.cause(), el.startedAt()));
+                return life.withMaster(e.epoch(), Optional.of(e.taskId())).withElection(Optional.empty()).withFailover(failover);
+            }
+            if (event instanceof FailoverCompleted) {
+                return life.withFailover(Optional.empty());
+            }
+            if (event instanceof ClusterResized e) {
+                var resized = life.withSpec(life.spec().withNumNodes(e.to()));
+                for (var id : e.removed()) {
+                    resized = resized.withInstance(id, Instance::asRemoved);
+                }
+                return resized;
             }
             if (event instanceof ClusterDeletionRequested) {
-                return new State(Optional.of(new Life(current.spec(), current.secrets(), current.createdAt(),
-                        current.instances(), current.epoch(), current.master(), true, current.everAtFullStrength())), lastServerId,
-                        lastCreatedAt);
+                return life.markedDeleting();
             }
             throw new IllegalStateException("unknown event " + event);
         }
@@ -270,6 +407,10 @@ public final class ClusterActor
     private final Set<TaskId> confirmed = new HashSet<>();
     /** Not journaled: when each STAGING instance was last launched or asked about. */
     private final Map<TaskId, Instant> staged = new HashMap<>();
+    /** Not journaled: positions reported in the open election (a restart asks again). */
+    private final Map<TaskId, Position> answers = new LinkedHashMap<>();
+    /** Not journaled: the open election passed its deadline without anyone to elect. */
+    private boolean electionStalled;
 
     public static Behavior<Command> create(String name, Peers peers, Settings settings) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClusterActor(name, context, timers, peers, settings)));
@@ -320,11 +461,15 @@ public final class ClusterActor
                 .onCommand(Place.class, this::onPlace)
                 .onCommand(StatusUpdate.class, this::onStatus)
                 .onCommand(ReportReceived.class, this::onReport)
-                .onCommand(Delete.class, this::onDelete)
-                .onCommand(PasswordChecked.class, this::onPasswordChecked)
+                .onCommand(Delete.class, this::onGuarded)
+                .onCommand(Resize.class, this::onGuarded)
+                .onCommand(Switchover.class, this::onGuarded)
+                .onCommand(Authorized.class, this::onAuthorized)
                 .onCommand(Shortfall.class, this::onShortfall)
                 .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
                 .onCommand(Converge.class, this::onConverge)
+                .onCommand(QueryTick.class, this::onQueryTick)
+                .onCommand(ElectionDeadline.class, this::onElectionDeadline)
                 .build();
     }
 
@@ -337,9 +482,13 @@ public final class ClusterActor
             if (!tasks.isEmpty()) {
                 peers.resources().tell(new ResourceSide.Reconcile(tasks));
             }
+            // An election that was open when the scheduler stopped is run again for the same epoch.
+            life.election().ifPresent(this::openElection);
         });
         afterChange(state);
     }
+
+    // ---------------------------------------------------------------- creation and placement
 
     private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
         if (state.life().isPresent()) {
@@ -371,6 +520,8 @@ public final class ClusterActor
                         s.life().orElseThrow().instance(taskId).orElseThrow())));
     }
 
+    // ---------------------------------------------------------------- task status
+
     private ReplyEffect<Event, State> onStatus(State state, StatusUpdate cmd) {
         var status = cmd.status();
         var known = state.life().flatMap(life -> life.instance(status.taskId()));
@@ -384,6 +535,11 @@ public final class ClusterActor
         var life = state.life().orElseThrow();
         var instance = known.get();
         if (instance.state().isTerminal()) {
+            if (!status.state().isTerminal()) {
+                // An instance given up for lost is back (e.g. an old master): fence it.
+                context.getLog().warn("Killing task {} of cluster {}: it was {} and is back", status.taskId(), name, instance.state());
+                peers.resources().tell(new ResourceSide.Kill(status.taskId()));
+            }
             return Effect().noReply();
         }
         if (instance.state() == status.state() && instance.message().equals(status.message())) {
@@ -393,109 +549,310 @@ public final class ClusterActor
             }
             return Effect().noReply();
         }
-        var events = new ArrayList<Event>();
-        events.add(new TaskStateChanged(status.taskId(), status.state(), status.message()));
-        if (status.state() == TaskState.RUNNING && life.master().isEmpty() && life.epoch() == 0 && !life.deleting()) {
-            events.add(new MasterElected(0, status.taskId(), Map.of()));
-        }
-        if (life.deleting() && status.state().isTerminal()
-                && life.live().stream().allMatch(i -> i.taskId().equals(status.taskId()))) {
-            events.add(new ClusterTerminated(settings.clock().instant()));
-        }
         if (status.state() != TaskState.RUNNING) {
             confirmed.remove(status.taskId());
         }
+        if (status.state().isTerminal()) {
+            answers.remove(status.taskId());
+        }
+        var events = eventsFor(life, instance, status);
+        // A candidate that dies may be the last one the open election was waiting for.
+        var after = state;
+        for (var event : events) {
+            after = after.apply(event);
+        }
+        var elected = after.life().flatMap(l -> l.election().filter(e -> events.stream().noneMatch(ElectionStarted.class::isInstance))
+                .flatMap(e -> readyWinner(l, e).map(winner -> electedEvent(e, winner))));
+        elected.ifPresent(events::add);
         return Effect().persist(events)
                 .thenRun(next -> {
-                    if (next.life().isEmpty()) {
-                        afterTermination(next);
-                    } else {
-                        afterStatus(next, status);
-                    }
+                    afterStatus(next, status, events);
+                    elected.ifPresent(e -> afterElection(next));
                 })
                 .thenNoReply();
     }
 
-    private void afterStatus(State state, TaskStatus status) {
+    /** The events one status update means for the cluster. */
+    private List<Event> eventsFor(Life life, Instance instance, TaskStatus status) {
+        var now = settings.clock().instant();
+        var events = new ArrayList<Event>();
+        events.add(new TaskStateChanged(status.taskId(), status.state(), status.message()));
+        var id = status.taskId();
+        if (life.deleting()) {
+            if (status.state().isTerminal() && life.live().stream().allMatch(i -> i.taskId().equals(id))) {
+                events.add(new ClusterTerminated(now));
+            }
+            return events;
+        }
+        if (status.state() == TaskState.RUNNING && life.master().isEmpty() && life.epoch() == 0 && life.election().isEmpty()) {
+            events.add(new MasterElected(0, id, Map.of()));
+        }
+        if (status.state().isTerminal()) {
+            var cause = status.state() + (status.message().isEmpty() ? "" : ": " + status.message());
+            if (life.isMaster(id)) {
+                var candidates = life.candidates();
+                events.add(new MasterLost(life.epoch(), id, cause, now));
+                events.add(new ElectionStarted(life.epoch() + 1, Optional.of(id), candidates, cause, false, now));
+            } else if (life.election().flatMap(ElectionState::retiringMaster).equals(Optional.of(id))) {
+                // The master died while handing over: a failover after all, among every replica.
+                var candidates = life.candidates().stream().filter(c -> !c.equals(id)).toList();
+                events.add(new MasterLost(life.epoch(), id, cause, now));
+                events.add(new ElectionStarted(life.epoch() + 1, Optional.of(id), candidates, cause, false, now));
+            } else if (!instance.removed()) {
+                events.add(new ReplicaLost(id, cause));
+            }
+        }
+        return events;
+    }
+
+    private void afterStatus(State state, TaskStatus status, List<Event> events) {
+        if (state.life().isEmpty()) {
+            afterTermination(state);
+            return;
+        }
         afterChange(state);
-        state.life().ifPresent(life -> {
-            if (life.deleting()) {
-                if (!status.state().isTerminal()) {
-                    peers.resources().tell(new ResourceSide.Kill(status.taskId()));
-                }
-                return;
+        var life = state.life().get();
+        if (life.deleting()) {
+            if (!status.state().isTerminal()) {
+                peers.resources().tell(new ResourceSide.Kill(status.taskId()));
             }
-            if (status.state() == TaskState.RUNNING) {
-                if (life.master().equals(Optional.of(status.taskId()))) {
-                    // A (re)started master: promote it, and point every running replica at it.
-                    life.instances().stream().filter(i -> i.state() == TaskState.RUNNING).forEach(i -> drive(life, i));
-                } else {
-                    life.instance(status.taskId()).ifPresent(i -> drive(life, i));
-                }
+            return;
+        }
+        for (var event : events) {
+            if (event instanceof MasterLost lost) {
+                // Fencing: the old master's task is killed, whatever state it was reported in.
+                peers.resources().tell(new ResourceSide.Kill(lost.taskId()));
+            } else if (event instanceof ElectionStarted) {
+                life.election().ifPresent(this::openElection);
             }
-        });
+        }
+        if (status.state() == TaskState.RUNNING) {
+            if (life.isMaster(status.taskId())) {
+                // A (re)started master: promote it, and point every running replica at it.
+                life.instances().stream().filter(Instance::isRunning).forEach(i -> drive(life, i));
+            } else {
+                life.instance(status.taskId()).ifPresent(i -> drive(life, i));
+            }
+        }
     }
 
     /** Sends an instance the command for its role in the current epoch, unless it already confirmed it. */
     private void drive(Life life, Instance instance) {
-        if (confirmed.contains(instance.taskId()) || instance.state() != TaskState.RUNNING) {
+        if (confirmed.contains(instance.taskId()) || !instance.isRunning() || life.election().isPresent() || instance.removed()) {
             return;
         }
-        if (life.master().equals(Optional.of(instance.taskId()))) {
-            peers.resources().tell(new ResourceSide.Send(instance.taskId(), new ExecutorCommand.Promote(life.epoch())));
+        if (life.isMaster(instance.taskId())) {
+            send(instance.taskId(), new ExecutorCommand.Promote(life.epoch()));
         } else {
-            life.masterInstance().filter(m -> m.state() == TaskState.RUNNING).ifPresent(master ->
-                    peers.resources().tell(new ResourceSide.Send(instance.taskId(),
-                            new ExecutorCommand.Reparent(life.epoch(), master.host(), master.port()))));
+            life.masterInstance().filter(Instance::isRunning).ifPresent(master ->
+                    send(instance.taskId(), new ExecutorCommand.Reparent(life.epoch(), master.host(), master.port())));
         }
     }
+
+    private void send(TaskId task, ExecutorCommand command) {
+        peers.resources().tell(new ResourceSide.Send(task, command));
+    }
+
+    // ---------------------------------------------------------------- executor reports
 
     private ReplyEffect<Event, State> onReport(State state, ReportReceived cmd) {
-        var report = cmd.report();
-        state.life().ifPresent(life -> {
-            if (report.epoch() != life.epoch()) {
-                return;
-            }
-            if (report instanceof ExecutorReport.Promoted p && life.master().equals(Optional.of(p.taskId()))) {
-                confirmed.add(p.taskId());
-            } else if (report instanceof ExecutorReport.Reparented r) {
-                life.masterInstance()
-                        .filter(m -> m.host().equals(r.masterHost()) && m.port() == r.masterPort())
-                        .ifPresent(m -> confirmed.add(r.taskId()));
-            } else if (report instanceof ExecutorReport.CommandFailed f) {
-                context.getLog().warn("Task {} failed {} in epoch {}: {}", f.taskId(), f.command(), f.epoch(), f.reason());
-                confirmed.remove(f.taskId());
-            }
-            publish(state);
-        });
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<Event, State> onDelete(State state, Delete cmd) {
         if (state.life().isEmpty()) {
-            return Effect().reply(cmd.replyTo(), new NotFound(name));
-        }
-        var hash = state.life().get().secrets().passwordHash();
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> hash.matches(cmd.password())),
-                (matches, failure) -> new PasswordChecked(failure == null && matches, cmd.replyTo()));
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<Event, State> onPasswordChecked(State state, PasswordChecked cmd) {
-        if (state.life().isEmpty()) {
-            return Effect().reply(cmd.replyTo(), new NotFound(name));
-        }
-        if (!cmd.matches()) {
-            return Effect().reply(cmd.replyTo(), new WrongPassword(name));
+            return Effect().noReply();
         }
         var life = state.life().get();
+        var report = cmd.report();
+        if (report instanceof ExecutorReport.PositionReported reported) {
+            return onPosition(state, life, reported);
+        }
+        if (report.epoch() != life.epoch()) {
+            return Effect().noReply();
+        }
+        if (report instanceof ExecutorReport.Promoted p && life.isMaster(p.taskId())) {
+            confirmed.add(p.taskId());
+            publish(state);
+            var completed = life.failover().filter(f -> f.epoch() == p.epoch());
+            if (completed.isPresent()) {
+                var f = completed.get();
+                var millis = Duration.between(f.startedAt(), settings.clock().instant()).toMillis();
+                return Effect().persist(new FailoverCompleted(f.epoch(), f.oldMaster(), p.taskId(), millis, f.cause()))
+                        .thenRun(this::publish)
+                        .thenNoReply();
+            }
+        } else if (report instanceof ExecutorReport.Reparented r) {
+            life.masterInstance()
+                    .filter(m -> m.host().equals(r.masterHost()) && m.port() == r.masterPort())
+                    .ifPresent(m -> confirmed.add(r.taskId()));
+            publish(state);
+        } else if (report instanceof ExecutorReport.CommandFailed f) {
+            context.getLog().warn("Task {} failed {} in epoch {}: {}", f.taskId(), f.command(), f.epoch(), f.reason());
+            confirmed.remove(f.taskId());
+            publish(state);
+        }
+        return Effect().noReply();
+    }
+
+    // ---------------------------------------------------------------- elections
+
+    /** Asks every candidate (and a retiring master) for its position, and sets the election's clocks. */
+    private void openElection(ElectionState election) {
+        answers.clear();
+        confirmed.clear();
+        electionStalled = false;
+        askPositions(election);
+        timers.startTimerWithFixedDelay("query", QueryTick.INSTANCE, settings.queryInterval());
+        timers.startSingleTimer("deadline", new ElectionDeadline(election.epoch()), settings.electionTimeout());
+    }
+
+    private void askPositions(ElectionState election) {
+        var asked = new ArrayList<>(election.candidates());
+        election.retiringMaster().ifPresent(asked::add);
+        for (var task : asked) {
+            if (!answers.containsKey(task) || (election.planned() && !task.equals(election.retiringMaster().get()))) {
+                send(task, new ExecutorCommand.QueryPosition(election.epoch()));
+            }
+        }
+    }
+
+    private ReplyEffect<Event, State> onQueryTick(State state, QueryTick tick) {
+        var election = state.life().flatMap(Life::election);
+        if (election.isEmpty()) {
+            timers.cancel("query");
+            return Effect().noReply();
+        }
+        askPositions(election.get());
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, State> onPosition(State state, Life life, ExecutorReport.PositionReported reported) {
+        var election = life.election();
+        if (election.isEmpty() || election.get().epoch() != reported.epoch()) {
+            return Effect().noReply();
+        }
+        var e = election.get();
+        boolean asked = e.candidates().contains(reported.taskId()) || e.retiringMaster().equals(Optional.of(reported.taskId()));
+        boolean live = life.instance(reported.taskId()).map(Instance::isLive).orElse(false);
+        if (!asked || !live) {
+            return Effect().noReply();
+        }
+        answers.put(reported.taskId(), reported.position());
+        return maybeElect(state);
+    }
+
+    /** Elects once every live candidate answered (a switchover: once the target has the retiring master's last write). */
+    private ReplyEffect<Event, State> maybeElect(State state) {
+        var life = state.life().orElseThrow();
+        var election = life.election().orElseThrow();
+        return readyWinner(life, election).map(winner -> elect(election, winner)).orElse(Effect().noReply());
+    }
+
+    /** The winner, when the open election has what it needs to decide. */
+    private Optional<TaskId> readyWinner(Life life, ElectionState election) {
+        if (election.planned()) {
+            var last = answers.get(election.retiringMaster().get());
+            var target = election.candidates().get(0);
+            var reached = answers.get(target);
+            return last != null && reached != null && reached.covers(last) ? Optional.of(target) : Optional.empty();
+        }
+        var live = election.candidates().stream()
+                .filter(c -> life.instance(c).map(Instance::isLive).orElse(false))
+                .toList();
+        if (!live.isEmpty() && answers.keySet().containsAll(live)) {
+            return Election.winner(answers);
+        }
+        return Optional.empty();
+    }
+
+    private ReplyEffect<Event, State> onElectionDeadline(State state, ElectionDeadline deadline) {
+        var election = state.life().flatMap(Life::election).filter(e -> e.epoch() == deadline.epoch());
+        if (election.isEmpty()) {
+            return Effect().noReply();
+        }
+        var life = state.life().get();
+        var e = election.get();
+        if (e.planned()) {
+            // The target did not catch up in time: the retiring master keeps the role, it has every write.
+            var retiring = e.retiringMaster().get();
+            context.getLog().warn("Switchover of {} to {} timed out; {} stays master", name, e.candidates(), retiring);
+            return elect(e, retiring);
+        }
+        var winner = Election.winner(answers.entrySet().stream()
+                .filter(a -> life.instance(a.getKey()).map(Instance::isLive).orElse(false))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        if (winner.isPresent()) {
+            return elect(e, winner.get());
+        }
+        // Nobody to elect: never promote an instance without a position. Keep asking.
+        electionStalled = true;
+        publish(state);
+        timers.startSingleTimer("deadline", new ElectionDeadline(e.epoch()), settings.electionTimeout());
+        return Effect().noReply();
+    }
+
+    private MasterElected electedEvent(ElectionState election, TaskId winner) {
+        var positions = new LinkedHashMap<String, String>();
+        answers.forEach((task, position) -> positions.put(task.value(), position.toString()));
+        return new MasterElected(election.epoch(), winner, positions);
+    }
+
+    private ReplyEffect<Event, State> elect(ElectionState election, TaskId winner) {
+        return Effect().persist(electedEvent(election, winner)).thenRun(this::afterElection).thenNoReply();
+    }
+
+    /** A master is elected: promote it, point the others at it. */
+    private void afterElection(State next) {
+        timers.cancel("query");
+        timers.cancel("deadline");
+        electionStalled = false;
+        answers.clear();
+        confirmed.clear();
+        var elected = next.life().orElseThrow();
+        elected.instances().stream().filter(Instance::isRunning).forEach(i -> drive(elected, i));
+        afterChange(next);
+    }
+
+    // ---------------------------------------------------------------- guarded requests
+
+    private ReplyEffect<Event, State> onGuarded(State state, Guarded request) {
+        if (state.life().isEmpty()) {
+            return Effect().reply(request.replyTo(), new NotFound(name));
+        }
+        var hash = state.life().get().secrets().passwordHash();
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> hash.matches(request.password())),
+                (matches, failure) -> new Authorized(request, failure == null && matches));
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, State> onAuthorized(State state, Authorized cmd) {
+        var request = cmd.request();
+        if (state.life().isEmpty()) {
+            return Effect().reply(request.replyTo(), new NotFound(name));
+        }
+        if (!cmd.matches()) {
+            return Effect().reply(request.replyTo(), new WrongPassword(name));
+        }
+        var life = state.life().get();
+        if (request instanceof Delete delete) {
+            return delete(life, delete);
+        }
         if (life.deleting()) {
-            return Effect().reply(cmd.replyTo(), new DeletionStarted(name));
+            return Effect().reply(request.replyTo(), new Conflict(name, "cluster '" + name + "' is being deleted"));
+        }
+        if (request instanceof Resize resize) {
+            return resize(life, resize);
+        }
+        return switchover(life, (Switchover) request);
+    }
+
+    private ReplyEffect<Event, State> delete(Life life, Delete cmd) {
+        if (life.deleting()) {
+            return Effect().reply(cmd.replyTo(), new Done(name, "deleting"));
         }
         var now = settings.clock().instant();
         List<Event> events = life.live().isEmpty()
                 ? List.of(new ClusterDeletionRequested(now), new ClusterTerminated(now))
                 : List.of(new ClusterDeletionRequested(now));
+        timers.cancel("query");
+        timers.cancel("deadline");
         return Effect().persist(events)
                 .thenRun(next -> {
                     life.live().forEach(i -> peers.resources().tell(new ResourceSide.Kill(i.taskId())));
@@ -505,8 +862,76 @@ public final class ClusterActor
                         afterChange(next);
                     }
                 })
-                .thenReply(cmd.replyTo(), s -> new DeletionStarted(name));
+                .thenReply(cmd.replyTo(), s -> new Done(name, "deleting"));
     }
+
+    private ReplyEffect<Event, State> resize(Life life, Resize cmd) {
+        int from = life.spec().numNodes();
+        int to = cmd.numNodes();
+        if (to == from) {
+            return Effect().reply(cmd.replyTo(), new Done(name, "already " + to + " nodes"));
+        }
+        if (to < from && life.election().isPresent()) {
+            return Effect().reply(cmd.replyTo(), new Conflict(name,
+                    "a failover of cluster '" + name + "' is in progress; shrink it once it has a master"));
+        }
+        var removed = to < from ? toRemove(life, from - to) : List.<TaskId>of();
+        return Effect().persist(new ClusterResized(from, to, removed))
+                .thenRun(next -> {
+                    removed.forEach(id -> peers.resources().tell(new ResourceSide.Kill(id)));
+                    afterChange(next);
+                })
+                .thenReply(cmd.replyTo(), s -> new Done(name, "resizing from " + from + " to " + to + " nodes"));
+    }
+
+    /**
+     * The replicas to let go when shrinking by {@code count}: those not running first, then the
+     * newest (the latest to have joined has caught up least). Never the master.
+     */
+    private static List<TaskId> toRemove(Life life, int count) {
+        return life.instances().stream()
+                .filter(i -> i.isLive() && !i.removed() && !life.isMaster(i.taskId()))
+                .sorted(java.util.Comparator.comparing((Instance i) -> i.isRunning())
+                        .thenComparing(i -> -i.taskId().serverId()))
+                .limit(count)
+                .map(Instance::taskId)
+                .toList();
+    }
+
+    private ReplyEffect<Event, State> switchover(Life life, Switchover cmd) {
+        if (life.election().isPresent()) {
+            return Effect().reply(cmd.replyTo(), new Conflict(name, "a failover of cluster '" + name + "' is already in progress"));
+        }
+        var master = life.masterInstance().filter(Instance::isRunning);
+        if (master.isEmpty() || !confirmed.contains(master.get().taskId())) {
+            return Effect().reply(cmd.replyTo(), new Conflict(name, "cluster '" + name + "' has no writable master to hand over from"));
+        }
+        var replicas = life.candidates().stream().filter(confirmed::contains).toList();
+        Optional<TaskId> target;
+        if (cmd.target().isPresent()) {
+            target = replicas.stream().filter(r -> r.value().equals(cmd.target().get())).findFirst();
+            if (target.isEmpty()) {
+                return Effect().reply(cmd.replyTo(), new Invalid(name,
+                        "target '" + cmd.target().get() + "' is not a running replica of cluster '" + name + "'"));
+            }
+        } else {
+            target = replicas.stream().min(java.util.Comparator.comparingLong(TaskId::serverId));
+            if (target.isEmpty()) {
+                return Effect().reply(cmd.replyTo(), new Conflict(name, "cluster '" + name + "' has no running replica to hand over to"));
+            }
+        }
+        var epoch = life.epoch() + 1;
+        var started = new ElectionStarted(epoch, Optional.of(master.get().taskId()), List.of(target.get()), PLANNED, true,
+                settings.clock().instant());
+        return Effect().persist(started)
+                .thenRun(next -> {
+                    next.life().flatMap(Life::election).ifPresent(this::openElection);
+                    afterChange(next);
+                })
+                .thenReply(cmd.replyTo(), s -> new Done(name, "switching over to " + target.get() + " in epoch " + epoch));
+    }
+
+    // ---------------------------------------------------------------- housekeeping
 
     private ReplyEffect<Event, State> onShortfall(State state, Shortfall cmd) {
         if (!cmd.reason().equals(shortfall)) {
@@ -523,6 +948,8 @@ public final class ClusterActor
                 life.live().forEach(i -> peers.resources().tell(new ResourceSide.Kill(i.taskId())));
             } else {
                 life.instances().forEach(i -> drive(life, i));
+                life.instances().stream().filter(i -> i.removed() && i.isLive())
+                        .forEach(i -> peers.resources().tell(new ResourceSide.Kill(i.taskId())));
             }
             reconcileStuck(life);
         });
@@ -550,6 +977,7 @@ public final class ClusterActor
     private void afterChange(State state) {
         if (state.life().isEmpty()) {
             confirmed.clear();
+            answers.clear();
             shortfall = Optional.empty();
         }
         tellDemand(state);
@@ -558,6 +986,8 @@ public final class ClusterActor
 
     /** After the events of a life's end: the registry forgets the name. */
     private void afterTermination(State state) {
+        timers.cancel("query");
+        timers.cancel("deadline");
         afterChange(state);
         peers.registry().tell(new ClusterRegistry.ClusterGone(name));
     }
@@ -577,7 +1007,7 @@ public final class ClusterActor
         return state.life().map(life -> {
             var master = life.masterInstance().map(ClusterActor::instanceView);
             var replicas = life.instances().stream()
-                    .filter(i -> !life.master().equals(Optional.of(i.taskId())))
+                    .filter(i -> !life.isMaster(i.taskId()))
                     .map(ClusterActor::instanceView)
                     .toList();
             var status = life.status(confirmed);
@@ -590,6 +1020,18 @@ public final class ClusterActor
         if (status == ClusterStatus.RUNNING || status == ClusterStatus.DELETING) {
             return Optional.empty();
         }
+        if (life.election().isPresent()) {
+            var e = life.election().get();
+            if (e.planned()) {
+                return Optional.of("switching the master over to " + e.candidates().get(0) + " (epoch " + e.epoch() + ")");
+            }
+            if (electionStalled) {
+                return Optional.of("no replica to elect as master for epoch " + e.epoch() + " has answered; retrying ("
+                        + e.cause() + ")");
+            }
+            return Optional.of("electing a new master for epoch " + e.epoch() + ": " + answers.size() + " of "
+                    + e.candidates().size() + " replicas answered (" + e.cause() + ")");
+        }
         if (life.needed() > 0 && shortfall.isPresent()) {
             return shortfall;
         }
@@ -599,7 +1041,7 @@ public final class ClusterActor
         if (!life.masterRunning() && life.master().isPresent()) {
             return Optional.of("the master " + life.master().get() + " is not running");
         }
-        long ready = life.instances().stream().filter(i -> i.state() == TaskState.RUNNING && confirmed.contains(i.taskId())).count();
+        long ready = life.instances().stream().filter(i -> i.isRunning() && confirmed.contains(i.taskId())).count();
         return Optional.of("waiting for instances to take their roles: " + ready + " of " + life.spec().numNodes() + " ready");
     }
 
@@ -610,6 +1052,7 @@ public final class ClusterActor
     private TaskData taskData(Life life, Instance instance) {
         var spec = life.spec();
         return new TaskData(instance.taskId(), name, instance.taskId().serverId(), instance.host(), instance.port(),
-                instance.resources(), spec.user(), life.secrets().password(), life.secrets().adminPassword(), spec.backupId());
+                instance.resources(), spec.user(), life.secrets().password(), life.secrets().adminPassword(), spec.backupId(),
+                spec.semiSync());
     }
 }

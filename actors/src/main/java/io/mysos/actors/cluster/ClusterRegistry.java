@@ -59,7 +59,8 @@ public final class ClusterRegistry
 
     public record ListClusters(ActorRef<List<ClusterView>> replyTo) implements Command {}
 
-    public record DeleteCluster(String name, String password, ActorRef<ClusterActor.DeleteResult> replyTo) implements Command {}
+    /** A password-guarded request (delete, resize, switchover) for cluster {@code name}. */
+    public record Guarded(String name, ClusterActor.Guarded request) implements Command {}
 
     /** A task status update from the resource side. */
     public record StatusUpdate(TaskStatus status) implements Command {}
@@ -159,7 +160,7 @@ public final class ClusterRegistry
                 .onCommand(ChildCreated.class, this::onChildCreated)
                 .onCommand(GetCluster.class, this::onGet)
                 .onCommand(ListClusters.class, this::onList)
-                .onCommand(DeleteCluster.class, this::onDelete)
+                .onCommand(Guarded.class, this::onGuarded)
                 .onCommand(StatusUpdate.class, this::onStatus)
                 .onCommand(ReportReceived.class, this::onReport)
                 .onCommand(ViewChanged.class, this::onViewChanged)
@@ -209,12 +210,12 @@ public final class ClusterRegistry
         return Effect().reply(cmd.replyTo(), listed);
     }
 
-    private ReplyEffect<Event, State> onDelete(State state, DeleteCluster cmd) {
+    private ReplyEffect<Event, State> onGuarded(State state, Guarded cmd) {
         var child = children.get(cmd.name());
         if (child == null) {
-            return Effect().reply(cmd.replyTo(), new ClusterActor.NotFound(cmd.name()));
+            return Effect().reply(cmd.request().replyTo(), new ClusterActor.NotFound(cmd.name()));
         }
-        child.tell(new ClusterActor.Delete(cmd.password(), cmd.replyTo()));
+        child.tell(cmd.request());
         return Effect().noReply();
     }
 

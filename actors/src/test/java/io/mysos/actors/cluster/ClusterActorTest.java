@@ -54,7 +54,8 @@ class ClusterActorTest {
         resources = KIT.createTestProbe();
         var peers = new ClusterActor.Peers(registry.ref(), router.ref(), resources.ref());
         // A long converge interval: these tests see only the messages that follow events.
-        var settings = new ClusterActor.Settings(Duration.ofHours(1), Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+        var settings = new ClusterActor.Settings(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(200),
+                Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
         cluster = EventSourcedBehaviorTestKit.create(KIT.system(), ClusterActor.create("orders", peers, settings));
     }
 
@@ -182,7 +183,9 @@ class ClusterActorTest {
         var replica = place(31001);
         status(master, TaskState.RUNNING);
         status(replica, TaskState.RUNNING);
-        status(replica, TaskState.FAILED);
+        var failed = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(replica, TaskState.FAILED, "")));
+        assertEquals(List.of(new ClusterActor.TaskStateChanged(replica, TaskState.FAILED, ""),
+                new ClusterActor.ReplicaLost(replica, "FAILED")), failed.events());
         expectDemand(1);
         var replacement = place(31002);
         assertEquals(TaskId.of("orders", 3), replacement);
@@ -192,7 +195,7 @@ class ClusterActorTest {
     void wrongPasswordDeletesNothing() {
         create(1);
         place(31000);
-        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("wrong-password", probe.ref()));
         assertEquals(new ClusterActor.WrongPassword("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
         assertTrue(cluster.getState().life().isPresent());
@@ -207,9 +210,9 @@ class ClusterActorTest {
         status(a, TaskState.RUNNING);
         status(b, TaskState.RUNNING);
         resources.receiveSeveralMessages(2);
-        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
-        assertEquals(new ClusterActor.DeletionStarted("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
+        assertEquals(new ClusterActor.Done("orders", "deleting"), probe.receiveMessage(Duration.ofSeconds(5)));
         assertEquals(List.of(new ResourceSide.Kill(a), new ResourceSide.Kill(b)), resources.receiveSeveralMessages(2));
         assertEquals(ClusterStatus.DELETING, view().status());
 
@@ -226,7 +229,7 @@ class ClusterActorTest {
     @Test
     void aResentCreateDoesNotReviveAnEndedCluster() {
         create(1);
-        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
         probe.receiveMessage(Duration.ofSeconds(5));
         assertTrue(cluster.getState().life().isEmpty());
@@ -239,7 +242,7 @@ class ClusterActorTest {
     void aLaterClusterOfTheSameNameNeverReusesTaskIds() {
         create(1);
         var first = place(31000);
-        var probe = KIT.<ClusterActor.DeleteResult>createTestProbe();
+        var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
         probe.receiveMessage(Duration.ofSeconds(5));
         status(first, TaskState.KILLED);

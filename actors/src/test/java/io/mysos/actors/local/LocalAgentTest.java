@@ -100,7 +100,7 @@ class LocalAgentTest {
 
     private static TaskData task(long serverId, int port) {
         return new TaskData(TaskId.of("orders", serverId), "orders", serverId, "127.0.0.1", port, Resources.DEFAULT_INSTANCE,
-                "app", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty());
+                "app", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
     }
 
     @Test
@@ -181,7 +181,7 @@ class LocalAgentTest {
         var offer = nextOffer();
         var good = task(2, 41001);
         var broken = new TaskData(TaskId.of("orders", 1), "orders", 1, "127.0.0.1", 41000, Resources.DEFAULT_INSTANCE,
-                "broken", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty());
+                "broken", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
         agent.tell(new ResourceSide.Launch(offer.id(), List.of(broken, good)));
         var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
         assertEquals(TaskState.FAILED, status.state());

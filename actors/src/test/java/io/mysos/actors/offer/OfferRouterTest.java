@@ -61,7 +61,7 @@ class OfferRouterTest {
     private static TaskData task(ClusterActor.Place place, long serverId) {
         var p = place.placement();
         return new TaskData(TaskId.of(p.cluster(), serverId), p.cluster(), serverId, p.host(), p.port(), p.resources(), "app",
-                KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty());
+                KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
     }
 
     @Test

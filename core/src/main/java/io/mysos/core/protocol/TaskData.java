@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Everything an executor needs to run one MySQL instance, sent with its launch. Passwords travel
  * sealed with the scheduler key: the cluster user's, and the internal admin account's (which
- * Mysos uses to control each instance and to replicate between them).
+ * Mysos uses to control each instance and to replicate between them). {@code semiSync}: the
+ * master acknowledges a commit only once a replica has it.
  */
 public record TaskData(
         TaskId taskId,
@@ -20,7 +21,8 @@ public record TaskData(
         String user,
         SealedSecret userPassword,
         SealedSecret adminPassword,
-        Optional<String> backupId) {
+        Optional<String> backupId,
+        boolean semiSync) {
 
     /** The account Mysos creates on every instance for control and replication. */
     public static final String ADMIN_USER = "mysos";

@@ -17,7 +17,7 @@ class TaskDataTest {
     private static TaskData taskData(Optional<String> backupId) {
         return new TaskData(TaskId.of("orders", 2), "orders", 2, "db1.example.com", 31000,
                 new Resources(1.5, DataSize.parse("1.5gb"), DataSize.parse("20gb")), "app",
-                KEY.seal("user-s3cret"), KEY.seal("admin-s3cret"), backupId);
+                KEY.seal("user-s3cret"), KEY.seal("admin-s3cret"), backupId, true);
     }
 
     @Test

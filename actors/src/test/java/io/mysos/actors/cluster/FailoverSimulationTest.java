@@ -1,0 +1,392 @@
+package io.mysos.actors.cluster;
+
+import static io.mysos.actors.cluster.ClusterSimulation.PASSWORD;
+import static io.mysos.actors.cluster.ClusterSimulation.START;
+import static io.mysos.actors.cluster.ClusterSimulation.host;
+import static io.mysos.actors.cluster.ClusterSimulation.port;
+import static io.mysos.actors.cluster.ClusterSimulation.promote;
+import static io.mysos.actors.cluster.ClusterSimulation.query;
+import static io.mysos.actors.cluster.ClusterSimulation.reparent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mysos.actors.resource.ResourceSide;
+import io.mysos.core.cluster.ClusterStatus;
+import io.mysos.core.task.TaskId;
+import io.mysos.core.task.TaskState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failover, fencing, replacement, scaling and switchover of one cluster actor, step by step on
+ * manual time: each scenario asserts the exact events persisted and messages sent.
+ */
+class FailoverSimulationTest {
+    private static final String CAUSE = "FAILED: mysqld exited with signal 9";
+    private ClusterSimulation sim;
+
+    @BeforeEach
+    void setUp() {
+        sim = new ClusterSimulation();
+    }
+
+    @AfterEach
+    void tearDown() {
+        sim.close();
+    }
+
+    private static ClusterActor.MasterLost lost(long epoch, TaskId master) {
+        return new ClusterActor.MasterLost(epoch, master, CAUSE, START);
+    }
+
+    private static ClusterActor.ElectionStarted election(long epoch, TaskId previous, TaskId... candidates) {
+        return new ClusterActor.ElectionStarted(epoch, Optional.of(previous), List.of(candidates), CAUSE, false, START);
+    }
+
+    /** The master's mysqld dies: the master is fenced and both replicas are asked for their positions. */
+    private void masterDies(TaskId master, TaskId... replicas) {
+        sim.status(master, TaskState.FAILED, "mysqld exited with signal 9");
+        sim.expectEvents(new ClusterActor.TaskStateChanged(master, TaskState.FAILED, "mysqld exited with signal 9"),
+                lost(0, master), election(1, master, replicas));
+        var sent = sim.nextToResources(1 + replicas.length);
+        assertEquals(new ResourceSide.Kill(master), sent.get(0), "the old master is fenced first");
+        assertEquals(Set.of(replicas).stream().map(r -> query(r, 1)).collect(java.util.stream.Collectors.toSet()),
+                Set.copyOf(sent.subList(1, sent.size())));
+    }
+
+    @Test
+    void electsTheMostAdvancedOfTwoReplicasAndCompletesTheFailover() {
+        var t = sim.runningCluster(3);
+        var master = t.get(0);
+        masterDies(master, t.get(1), t.get(2));
+
+        sim.position(t.get(1), 1, "0-1-10");
+        sim.expectNoEvents();
+        sim.position(t.get(2), 1, "0-1-12");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-10", t.get(2).value(), "mariadb:0-1-12")));
+        assertEquals(Set.of(promote(t.get(2), 1), reparent(t.get(1), 1, t.get(2))), Set.copyOf(sim.nextToResources(2)));
+
+        sim.passes(Duration.ofMillis(800));
+        sim.promoted(t.get(2), 1);
+        sim.expectEvents(new ClusterActor.FailoverCompleted(1, Optional.of(master), t.get(2), 800, CAUSE));
+        sim.reparented(t.get(1), 1, t.get(2));
+        var view = sim.view();
+        assertEquals(t.get(2).value(), view.master().orElseThrow().taskId());
+        assertEquals(1, view.epoch());
+    }
+
+    @Test
+    void equalPositionsGoToTheLowestServerId() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(2), 1, "0-1-7");
+        sim.position(t.get(1), 1, "0-1-7");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(1),
+                Map.of(t.get(1).value(), "mariadb:0-1-7", t.get(2).value(), "mariadb:0-1-7")));
+    }
+
+    @Test
+    void reasksASilentReplicaAndElectsFromThoseThatAnsweredAtTheTimeout() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-5");
+        sim.passes(Duration.ofMillis(200));
+        assertEquals(query(t.get(2), 1), sim.resources.receiveMessage(), "only the silent replica is asked again");
+        sim.expectNoEvents();
+        sim.passes(Duration.ofMillis(4800));
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(1), Map.of(t.get(1).value(), "mariadb:0-1-5")));
+    }
+
+    @Test
+    void allSilentLeavesTheClusterDegradedAndNeverPromotesBlindly() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.passes(Duration.ofSeconds(5));
+        sim.expectNoEvents();
+        var view = sim.view();
+        assertEquals(ClusterStatus.DEGRADED, view.status());
+        assertTrue(view.reason().orElseThrow().startsWith("no replica to elect as master for epoch 1 has answered"),
+                view.reason().toString());
+        assertTrue(view.master().isEmpty(), "no master is shown while there is none");
+        sim.position(t.get(2), 1, "0-1-3");
+        sim.expectNoEvents();
+        sim.position(t.get(1), 1, "0-1-2");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-2", t.get(2).value(), "mariadb:0-1-3")));
+    }
+
+    @Test
+    void theWinnerDyingBeforeItsPromotionStartsTheNextElection() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-10");
+        sim.position(t.get(2), 1, "0-1-12");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-10", t.get(2).value(), "mariadb:0-1-12")));
+        sim.nextToResources(2);
+        sim.status(t.get(2), TaskState.LOST, "agent gone");
+        var cause = "LOST: agent gone";
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(2), TaskState.LOST, "agent gone"),
+                new ClusterActor.MasterLost(1, t.get(2), cause, START),
+                new ClusterActor.ElectionStarted(2, Optional.of(t.get(2)), List.of(t.get(1)), cause, false, START));
+        assertEquals(List.of(new ResourceSide.Kill(t.get(2)), query(t.get(1), 2)), sim.nextToResources(2));
+        sim.position(t.get(1), 2, "0-1-10");
+        sim.expectEvents(new ClusterActor.MasterElected(2, t.get(1), Map.of(t.get(1).value(), "mariadb:0-1-10")));
+    }
+
+    @Test
+    void aCandidateDyingDuringTheElectionIsNotWaitedFor() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-4");
+        sim.status(t.get(2), TaskState.FAILED);
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(2), TaskState.FAILED, ""),
+                new ClusterActor.ReplicaLost(t.get(2), "FAILED"),
+                new ClusterActor.MasterElected(1, t.get(1), Map.of(t.get(1).value(), "mariadb:0-1-4")));
+    }
+
+    @Test
+    void staleEpochRepliesAreIgnored() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 0, "0-1-99");
+        sim.position(t.get(2), 7, "0-1-99");
+        sim.promoted(t.get(1), 0);
+        sim.expectNoEvents();
+        sim.position(t.get(1), 1, "0-1-1");
+        sim.position(t.get(2), 1, "0-1-2");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-1", t.get(2).value(), "mariadb:0-1-2")));
+    }
+
+    @Test
+    void duplicatedAndReorderedStatusUpdatesChangeNothing() {
+        var t = sim.runningCluster(2);
+        sim.status(t.get(1), TaskState.RUNNING);
+        sim.expectNoEvents();
+        sim.status(t.get(1), TaskState.FAILED);
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(1), TaskState.FAILED, ""),
+                new ClusterActor.ReplicaLost(t.get(1), "FAILED"));
+        sim.status(t.get(1), TaskState.FAILED);
+        sim.status(t.get(1), TaskState.STARTING);
+        sim.expectNoEvents();
+        assertEquals(new ResourceSide.Kill(t.get(1)), sim.resources.receiveMessage(),
+                "a late update of a task given up for is answered with a kill");
+    }
+
+    @Test
+    void aSchedulerRestartMidElectionRunsTheElectionAgainForTheSameEpoch() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-10");
+        sim.stopScheduler();
+        sim.start();
+        var sent = sim.resources.fishForMessage(Duration.ofSeconds(3), m -> m instanceof ResourceSide.Send s
+                && s.command() instanceof io.mysos.core.protocol.ExecutorCommand.QueryPosition
+                ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        assertEquals(1, ((io.mysos.core.protocol.ExecutorCommand.QueryPosition) ((ResourceSide.Send) sent.get(sent.size() - 1))
+                .command()).epoch());
+        sim.position(t.get(1), 1, "0-1-10");
+        sim.position(t.get(2), 1, "0-1-11");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-10", t.get(2).value(), "mariadb:0-1-11")));
+    }
+
+    @Test
+    void anUnconfirmedPromotionIsSentAgainAfterARestart() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-10");
+        sim.position(t.get(2), 1, "0-1-11");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(2),
+                Map.of(t.get(1).value(), "mariadb:0-1-10", t.get(2).value(), "mariadb:0-1-11")));
+        sim.stopScheduler();
+        sim.drain();
+        sim.start();
+        sim.status(t.get(2), TaskState.RUNNING);
+        sim.resources.fishForMessage(Duration.ofSeconds(3), m -> m.equals(promote(t.get(2), 1))
+                ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        sim.promoted(t.get(2), 1);
+        var completed = sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.FailoverCompleted.class);
+        assertEquals(Optional.of(t.get(0)), completed.oldMaster());
+        assertEquals(t.get(2), completed.newMaster());
+    }
+
+    @Test
+    void theOldMasterComingBackAfterTheElectionIsKilled() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-1");
+        sim.position(t.get(2), 1, "0-1-1");
+        sim.expectEvents(new ClusterActor.MasterElected(1, t.get(1),
+                Map.of(t.get(1).value(), "mariadb:0-1-1", t.get(2).value(), "mariadb:0-1-1")));
+        sim.nextToResources(2);
+        sim.status(t.get(0), TaskState.RUNNING);
+        sim.expectNoEvents();
+        sim.expectToResources(new ResourceSide.Kill(t.get(0)));
+        assertEquals(t.get(1).value(), sim.view().master().orElseThrow().taskId(), "the API shows one master");
+    }
+
+    @Test
+    void aLostReplicaIsReplacedAndTheReplacementFollowsTheMaster() {
+        var t = sim.runningCluster(3);
+        sim.status(t.get(2), TaskState.LOST, "agent gone");
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(2), TaskState.LOST, "agent gone"),
+                new ClusterActor.ReplicaLost(t.get(2), "LOST: agent gone"));
+        sim.expectDemand(1);
+        var replacement = sim.place();
+        assertEquals(TaskId.of("orders", 4), replacement);
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.ReplicaAdded.class);
+        sim.status(replacement, TaskState.RUNNING);
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.TaskStateChanged.class);
+        sim.expectToResources(reparent(replacement, 0, t.get(0)));
+    }
+
+    @Test
+    void scalingUpAsksForMoreInstances() {
+        sim.runningCluster(3);
+        var outcome = sim.guarded(r -> new ClusterActor.Resize(5, PASSWORD, r));
+        assertEquals(new ClusterActor.Done("orders", "resizing from 3 to 5 nodes"), outcome);
+        sim.expectEvents(new ClusterActor.ClusterResized(3, 5, List.of()));
+        sim.expectDemand(2);
+    }
+
+    @Test
+    void scalingDownRemovesTheNewestReplicasAndNeverTheMaster() {
+        var t = sim.runningCluster(3);
+        sim.guarded(r -> new ClusterActor.Resize(1, PASSWORD, r));
+        sim.expectEvents(new ClusterActor.ClusterResized(3, 1, List.of(t.get(2), t.get(1))));
+        assertEquals(Set.of(new ResourceSide.Kill(t.get(2)), new ResourceSide.Kill(t.get(1))), Set.copyOf(sim.nextToResources(2)));
+        sim.status(t.get(2), TaskState.KILLED);
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(2), TaskState.KILLED, ""));
+        sim.status(t.get(1), TaskState.KILLED);
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(1), TaskState.KILLED, ""));
+        assertEquals(0, sim.view().numNodes() - 1);
+        assertEquals(ClusterStatus.RUNNING, sim.view().status());
+    }
+
+    @Test
+    void shrinkingDuringAFailoverIsRefusedButGrowingIsNot() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        var refused = sim.guarded(r -> new ClusterActor.Resize(2, PASSWORD, r));
+        assertInstanceOf(ClusterActor.Conflict.class, refused);
+        sim.expectNoEvents();
+        assertEquals(new ClusterActor.Done("orders", "resizing from 3 to 4 nodes"), sim.guarded(r -> new ClusterActor.Resize(4, PASSWORD, r)));
+        sim.expectEvents(new ClusterActor.ClusterResized(3, 4, List.of()));
+    }
+
+    @Test
+    void aWrongPasswordChangesNothing() {
+        sim.runningCluster(2);
+        assertEquals(new ClusterActor.WrongPassword("orders"), sim.guarded(r -> new ClusterActor.Resize(4, "nope-nope", r)));
+        assertEquals(new ClusterActor.WrongPassword("orders"), sim.guarded(r -> new ClusterActor.Switchover(Optional.empty(), "nope-nope", r)));
+        sim.expectNoEvents();
+    }
+
+    @Test
+    void plannedSwitchoverWaitsUntilTheTargetHasEveryWriteAndKeepsTheOldMasterAsAReplica() {
+        var t = sim.runningCluster(3);
+        var master = t.get(0);
+        var target = t.get(2);
+        var outcome = sim.guarded(r -> new ClusterActor.Switchover(Optional.of(target.value()), PASSWORD, r));
+        assertEquals(new ClusterActor.Done("orders", "switching over to " + target + " in epoch 1"), outcome);
+        sim.expectEvents(new ClusterActor.ElectionStarted(1, Optional.of(master), List.of(target), ClusterActor.PLANNED, true, START));
+        assertEquals(Set.of(query(target, 1), query(master, 1)), Set.copyOf(sim.nextToResources(2)));
+
+        sim.position(master, 1, "0-1-20");
+        sim.position(target, 1, "0-1-18");
+        sim.expectNoEvents();
+        sim.passes(Duration.ofMillis(200));
+        assertEquals(query(target, 1), sim.resources.receiveMessage(), "the target is asked until it has caught up");
+        sim.position(target, 1, "0-1-20");
+        sim.expectEvents(new ClusterActor.MasterElected(1, target,
+                Map.of(master.value(), "mariadb:0-1-20", target.value(), "mariadb:0-1-20")));
+        assertEquals(Set.of(promote(target, 1), reparent(master, 1, target), reparent(t.get(1), 1, target)),
+                Set.copyOf(sim.nextToResources(3)));
+        sim.promoted(target, 1);
+        sim.expectEvents(new ClusterActor.FailoverCompleted(1, Optional.of(master), target, 200, ClusterActor.PLANNED));
+        sim.expectNothingToResources();
+    }
+
+    @Test
+    void aSwitchoverToSomethingThatIsNotAReplicaIsRefused() {
+        var t = sim.runningCluster(2);
+        var outcome = sim.guarded(r -> new ClusterActor.Switchover(Optional.of(t.get(0).value()), PASSWORD, r));
+        assertInstanceOf(ClusterActor.Invalid.class, outcome);
+        sim.expectNoEvents();
+    }
+
+    @Test
+    void theMasterDyingDuringASwitchoverTurnsItIntoAFailover() {
+        var t = sim.runningCluster(3);
+        var master = t.get(0);
+        sim.guarded(r -> new ClusterActor.Switchover(Optional.of(t.get(1).value()), PASSWORD, r));
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.ElectionStarted.class);
+        sim.nextToResources(2);
+        sim.status(master, TaskState.FAILED, "mysqld exited with signal 9");
+        sim.expectEvents(new ClusterActor.TaskStateChanged(master, TaskState.FAILED, "mysqld exited with signal 9"),
+                lost(0, master), election(1, master, t.get(1), t.get(2)));
+    }
+
+    @Test
+    void deleteDuringAnElectionKillsEverythingAndEndsTheElection() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        assertEquals(new ClusterActor.Done("orders", "deleting"), sim.guarded(r -> new ClusterActor.Delete(PASSWORD, r)));
+        sim.expectEvents(new ClusterActor.ClusterDeletionRequested(START));
+        assertEquals(Set.of(new ResourceSide.Kill(t.get(1)), new ResourceSide.Kill(t.get(2))), Set.copyOf(sim.nextToResources(2)));
+        sim.position(t.get(1), 1, "0-1-1");
+        sim.passes(Duration.ofSeconds(6));
+        sim.expectNoEvents();
+        sim.status(t.get(1), TaskState.KILLED);
+        sim.status(t.get(2), TaskState.KILLED);
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(1), TaskState.KILLED, ""),
+                new ClusterActor.TaskStateChanged(t.get(2), TaskState.KILLED, ""),
+                new ClusterActor.ClusterTerminated(START.plusSeconds(6)));
+    }
+
+    @Test
+    void aSingleNodeClusterWithoutReplicasWaitsDegradedInsteadOfPromotingAnEmptyInstance() {
+        var t = sim.runningCluster(1);
+        sim.status(t.get(0), TaskState.FAILED, "disk full");
+        var cause = "FAILED: disk full";
+        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(0), TaskState.FAILED, "disk full"),
+                new ClusterActor.MasterLost(0, t.get(0), cause, START),
+                new ClusterActor.ElectionStarted(1, Optional.of(t.get(0)), List.of(), cause, false, START));
+        var replacement = sim.place();
+        sim.status(replacement, TaskState.RUNNING);
+        sim.passes(Duration.ofSeconds(5));
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.ReplicaAdded.class);
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.TaskStateChanged.class);
+        sim.expectNoEvents();
+        assertEquals(ClusterStatus.DEGRADED, sim.view().status());
+    }
+
+    @Test
+    void everyEventAndTheStateSurviveARestart() {
+        var t = sim.runningCluster(3);
+        masterDies(t.get(0), t.get(1), t.get(2));
+        sim.position(t.get(1), 1, "0-1-1");
+        sim.position(t.get(2), 1, "0-1-2");
+        sim.journal.expectNextPersistedClass(sim.pid(), ClusterActor.MasterElected.class);
+        var before = sim.view();
+        sim.stopScheduler();
+        sim.start();
+        var after = sim.view();
+        assertEquals(before.master(), after.master());
+        assertEquals(before.epoch(), after.epoch());
+        assertEquals(host(t.get(2)), after.master().orElseThrow().host());
+        assertEquals(port(t.get(2)), after.master().orElseThrow().port());
+    }
+}
