@@ -64,7 +64,9 @@ public final class LocalMode implements AutoCloseable {
     public static LocalMode start(LocalSettings settings) throws StartException {
         MySqlInstallation mysql;
         try {
-            mysql = MySqlInstallation.detect();
+            // New data directories are copies of one pristine directory made once per server
+            // version: a launch takes a fraction of a second instead of a full install run.
+            mysql = MySqlInstallation.detect().withTemplatesIn(settings.dataDir().resolve("templates"));
         } catch (MySqlNotInstalledException e) {
             throw new StartException(e.getMessage(), e);
         }

@@ -258,4 +258,30 @@ class ClusterRoutesTest {
         assertEquals(404, missing.statusCode());
         assertTrue(json(missing).has("error"));
     }
+
+    @Test
+    void resizeChecksItsInputAndThePassword() throws Exception {
+        start(true);
+        send("POST", "/clusters/orders", form("cluster_user", "app", "cluster_password", "right-password"));
+        assertError(send("PATCH", "/clusters/orders", form("password", "right-password")), 400, "num_nodes is required");
+        assertError(send("PATCH", "/clusters/orders", form("password", "right-password", "num_nodes", "0")), 400, "num_nodes");
+        assertError(send("PATCH", "/clusters/orders", form("password", "right-password", "num_nodes", "101")), 400, "num_nodes");
+        assertError(send("PATCH", "/clusters/orders", form("num_nodes", "3")), 400, "password is required");
+        assertError(send("PATCH", "/clusters/orders", form("password", "wrong-password", "num_nodes", "3")), 403, "wrong password");
+        assertError(send("PATCH", "/clusters/nothing", form("password", "right-password", "num_nodes", "3")), 404, "does not exist");
+        assertEquals(1, json(get("/clusters/orders")).path("num_nodes").asInt());
+
+        var resized = sendJson("PATCH", "/clusters/orders", "{\"password\":\"right-password\",\"num_nodes\":3}");
+        assertEquals(200, resized.statusCode(), resized.body());
+        assertEquals(3, json(get("/clusters/orders")).path("num_nodes").asInt());
+    }
+
+    @Test
+    void aSwitchoverNeedsAWritableMaster() throws Exception {
+        start(true);
+        send("POST", "/clusters/orders", form("cluster_user", "app", "cluster_password", "right-password"));
+        assertError(send("POST", "/clusters/orders/failover", form("password", "wrong-password")), 403, "wrong password");
+        assertError(send("POST", "/clusters/orders/failover", form("password", "right-password")), 409, "no writable master");
+        assertError(send("POST", "/clusters/nothing/failover", form("password", "right-password")), 404, "does not exist");
+    }
 }
