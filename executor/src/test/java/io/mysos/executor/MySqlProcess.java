@@ -132,11 +132,16 @@ public final class MySqlProcess implements AutoCloseable {
         return instance;
     }
 
-    /** Task data for {@code serverId}, sealed with this fixture's key. */
+    /** Task data for {@code serverId}, sealed with this fixture's key (semi-sync off). */
     public TaskData taskData(long serverId, int port) {
+        return taskData(serverId, port, false);
+    }
+
+    /** Task data for {@code serverId}, sealed with this fixture's key. */
+    public TaskData taskData(long serverId, int port, boolean semiSync) {
         return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port,
                 new Resources(1, MEMORY, DataSize.ofGigabytes(1)), CLUSTER_USER, key.seal(userPassword),
-                key.seal(adminPassword), Optional.empty());
+                key.seal(adminPassword), Optional.empty(), semiSync);
     }
 
     @Override

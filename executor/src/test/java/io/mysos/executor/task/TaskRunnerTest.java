@@ -262,7 +262,7 @@ class TaskRunnerTest {
         assertEquals("12", second.queryAsAdmin("SELECT @@server_id"));
         var zero = new TaskData(new TaskId("mysos-test-1"), "test", 0, HOST, MySqlProcess.freePort(),
                 first.data().resources(), "app", first.data().userPassword(), first.data().adminPassword(),
-                first.data().backupId());
+                first.data().backupId(), false);
         assertThrows(InvalidInputException.class, () -> new TaskRunner(zero, mysql.root().resolve("zero"),
                 MySqlProcess.installation(), mysql.key(), new io.mysos.executor.RecordingListener()));
     }
