@@ -26,6 +26,16 @@ final class ClusterJson {
         node.put("created_at", view.createdAt().toString());
         view.reason().ifPresent(reason -> node.put("reason", reason));
         view.backupId().ifPresent(id -> node.put("backup_id", id));
+        node.put("semi_sync", view.semiSync());
+        view.lastFailover().ifPresent(f -> {
+            var failover = node.putObject("last_failover");
+            failover.put("epoch", f.epoch());
+            f.from().ifPresentOrElse(from -> failover.put("from", from), () -> failover.putNull("from"));
+            failover.put("to", f.to());
+            failover.put("started_at", f.startedAt().toString());
+            failover.put("millis", f.millis());
+            failover.put("cause", f.cause());
+        });
         return node;
     }
 

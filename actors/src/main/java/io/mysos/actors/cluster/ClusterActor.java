@@ -221,7 +221,8 @@ public final class ClusterActor
     /** The cluster between its ClusterCreated and its ClusterTerminated. */
     public record Life(ClusterSpec spec, ClusterSecrets secrets, Instant createdAt, List<Instance> instances,
                        long epoch, Optional<TaskId> master, boolean deleting, boolean everAtFullStrength,
-                       Optional<ElectionState> election, Optional<PendingFailover> failover)
+                       Optional<ElectionState> election, Optional<PendingFailover> failover,
+                       Optional<ClusterView.Failover> lastFailover)
             implements JsonSerializable {
         /** Terminal instances kept for the API to show, newest last. */
         static final int KEPT_TERMINAL = 10;
@@ -232,7 +233,7 @@ public final class ClusterActor
 
         static Life created(ClusterCreated e) {
             return new Life(e.spec(), e.secrets(), e.createdAt(), List.of(), 0, Optional.empty(), false, false,
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         Optional<Instance> instance(TaskId id) {
@@ -295,7 +296,7 @@ public final class ClusterActor
                 }
                 kept.add(instance);
             }
-            return new Life(spec, secrets, createdAt, kept, epoch, master, deleting, everAtFullStrength, election, failover)
+            return new Life(spec, secrets, createdAt, kept, epoch, master, deleting, everAtFullStrength, election, failover, lastFailover)
                     .withFullStrengthNoted();
         }
 
@@ -304,29 +305,34 @@ public final class ClusterActor
         }
 
         Life withMaster(long newEpoch, Optional<TaskId> newMaster) {
-            return new Life(spec, secrets, createdAt, instances, newEpoch, newMaster, deleting, everAtFullStrength, election, failover)
+            return new Life(spec, secrets, createdAt, instances, newEpoch, newMaster, deleting, everAtFullStrength, election, failover, lastFailover)
                     .withFullStrengthNoted();
         }
 
         Life withElection(Optional<ElectionState> newElection) {
-            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, newElection, failover);
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, newElection, failover, lastFailover);
         }
 
         Life withFailover(Optional<PendingFailover> newFailover) {
-            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, newFailover);
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, newFailover, lastFailover);
+        }
+
+        Life withLastFailover(ClusterView.Failover done) {
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election,
+                    Optional.empty(), Optional.of(done));
         }
 
         Life withSpec(ClusterSpec newSpec) {
-            return new Life(newSpec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, failover);
+            return new Life(newSpec, secrets, createdAt, instances, epoch, master, deleting, everAtFullStrength, election, failover, lastFailover);
         }
 
         Life markedDeleting() {
-            return new Life(spec, secrets, createdAt, instances, epoch, master, true, everAtFullStrength, election, failover);
+            return new Life(spec, secrets, createdAt, instances, epoch, master, true, everAtFullStrength, election, failover, lastFailover);
         }
 
         Life withFullStrengthNoted() {
             boolean full = everAtFullStrength || (!deleting && masterRunning() && running() >= spec.numNodes());
-            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, full, election, failover);
+            return new Life(spec, secrets, createdAt, instances, epoch, master, deleting, full, election, failover, lastFailover);
         }
     }
 
@@ -377,8 +383,10 @@ public final class ClusterActor
                         .map(el -> new PendingFailover(e.epoch(), el.previousMaster(), el.cause(), el.startedAt()));
                 return life.withMaster(e.epoch(), Optional.of(e.taskId())).withElection(Optional.empty()).withFailover(failover);
             }
-            if (event instanceof FailoverCompleted) {
-                return life.withFailover(Optional.empty());
+            if (event instanceof FailoverCompleted e) {
+                var startedAt = life.failover().map(PendingFailover::startedAt).orElse(Instant.EPOCH);
+                return life.withLastFailover(new ClusterView.Failover(e.epoch(), e.oldMaster().map(TaskId::value),
+                        e.newMaster().value(), startedAt, e.millis(), e.cause()));
             }
             if (event instanceof ClusterResized e) {
                 var resized = life.withSpec(life.spec().withNumNodes(e.to()));
@@ -1012,7 +1020,8 @@ public final class ClusterActor
                     .toList();
             var status = life.status(confirmed);
             return new ClusterView(name, status, life.spec().numNodes(), life.epoch(), master, replicas,
-                    life.spec().size(), life.spec().user(), life.createdAt(), reason(life, status), life.spec().backupId());
+                    life.spec().size(), life.spec().user(), life.createdAt(), reason(life, status), life.spec().backupId(),
+                    life.spec().semiSync(), life.lastFailover());
         });
     }
 

@@ -20,7 +20,13 @@ public record ClusterView(
         String user,
         Instant createdAt,
         Optional<String> reason,
-        Optional<String> backupId) implements JsonSerializable {
+        Optional<String> backupId,
+        boolean semiSync,
+        Optional<Failover> lastFailover) implements JsonSerializable {
+
+    /** The last completed failover or switchover: lost (or handed over) at {@code startedAt}, writable {@code millis} later. */
+    public record Failover(long epoch, Optional<String> from, String to, Instant startedAt, long millis, String cause)
+            implements JsonSerializable {}
 
     /** One MySQL instance as the API shows it. */
     public record InstanceView(String taskId, String host, int port, TaskState state) implements JsonSerializable {}

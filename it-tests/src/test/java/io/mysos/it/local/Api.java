@@ -43,6 +43,10 @@ public final class Api {
         return send("POST", path, form);
     }
 
+    public Answer patch(String path, Map<String, String> form) {
+        return send("PATCH", path, form);
+    }
+
     public Answer delete(String path, Map<String, String> form) {
         return send("DELETE", path, form);
     }
