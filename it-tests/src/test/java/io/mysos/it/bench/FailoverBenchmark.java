@@ -2,7 +2,6 @@ package io.mysos.it.bench;
 
 import static io.mysos.it.local.Api.form;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mysos.it.local.Api;
 import io.mysos.it.local.LocalStack;
 import io.mysos.it.local.Processes;
@@ -46,7 +45,7 @@ public final class FailoverBenchmark {
                     var killedAt = Instant.now();
                     long start = System.nanoTime();
                     mysqld.forEach(ProcessHandle::destroyForcibly);
-                    awaitWritableMaster(api, "bench", password, old);
+                    api.awaitNewWritableMaster("bench", password, old, Duration.ofSeconds(90));
                     double total = (System.nanoTime() - start) / 1e9;
                     cluster = api.awaitCluster("bench", Duration.ofSeconds(90), c -> "RUNNING".equals(c.path("state").asText())
                             && c.path("replicas").toString().split("\"RUNNING\"").length - 1 >= 2);
@@ -69,23 +68,6 @@ public final class FailoverBenchmark {
             line("client discovery", results.stream().map(Round::discovery).toList());
             System.out.printf("acknowledged writes: %d, lost: %d%n", acknowledged.size(), lost);
         }
-    }
-
-    private static JsonNode awaitWritableMaster(Api api, String cluster, String password, String old) throws Exception {
-        var deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            var master = api.get("/clusters/" + cluster).body().path("master");
-            if (!master.isNull() && !master.path("task_id").asText().equals(old)) {
-                try {
-                    Sql.execute(master, "app", password, "CREATE DATABASE IF NOT EXISTS probe");
-                    return master;
-                } catch (java.sql.SQLException e) {
-                    // not writable yet
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no new master");
     }
 
     private static void line(String what, List<Double> values) {

@@ -82,6 +82,24 @@ public final class Api {
         return awaitCluster(name, timeout, c -> "RUNNING".equals(c.path("state").asText()));
     }
 
+    /** Waits until the API shows a master other than {@code old} that takes a write from the cluster user; returns it. */
+    public JsonNode awaitNewWritableMaster(String name, String password, String old, Duration timeout) {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var master = get("/clusters/" + name).body().path("master");
+            if (!master.isNull() && !master.path("task_id").asText().equals(old)) {
+                try {
+                    Sql.execute(master, "app", password, "CREATE DATABASE IF NOT EXISTS probe");
+                    return master;
+                } catch (java.sql.SQLException e) {
+                    // not writable yet
+                }
+            }
+            sleep(5);
+        }
+        throw new AssertionError("no new writable master for " + name + ": " + get("/clusters/" + name));
+    }
+
     public void awaitGone(String name, Duration timeout) {
         var deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
