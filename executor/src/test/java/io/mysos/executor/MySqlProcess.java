@@ -123,9 +123,18 @@ public final class MySqlProcess implements AutoCloseable {
         return instance(serverId, templatedInstallation());
     }
 
+    /** A new instance whose task asks for semi-synchronous replication (or not). */
+    public Instance instance(long serverId, boolean semiSync) {
+        return instance(serverId, templatedInstallation(), semiSync);
+    }
+
     /** A new instance whose data directory {@code mysql} creates: {@link #installation()} runs the real tool. */
     public Instance instance(long serverId, MySqlInstallation mysql) {
-        var instance = new Instance(serverId, mysql);
+        return instance(serverId, mysql, false);
+    }
+
+    private Instance instance(long serverId, MySqlInstallation mysql, boolean semiSync) {
+        var instance = new Instance(serverId, mysql, semiSync);
         synchronized (instances) {
             instances.add(instance);
         }
@@ -181,6 +190,15 @@ public final class MySqlProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, then waits (up to 10 s) until the process is gone. */
+    public static void killNow(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (isAlive(pid) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     /** True while a process runs (a zombie waiting for its parent does not count). */
     public static boolean isAlive(long pid) {
         try {
@@ -230,12 +248,13 @@ public final class MySqlProcess implements AutoCloseable {
         private final TaskData data;
         private TaskRunner runner;
         private RecordingListener events;
+        private TaskRunner.Timeouts timeouts = TaskRunner.Timeouts.DEFAULT;
 
-        private Instance(long serverId, MySqlInstallation mysql) {
+        private Instance(long serverId, MySqlInstallation mysql, boolean semiSync) {
             this.serverId = serverId;
             this.mysql = mysql;
             this.sandbox = root.resolve("instance-" + serverId);
-            this.data = taskData(serverId, port);
+            this.data = taskData(serverId, port, semiSync);
             newRunner();
         }
 
@@ -281,8 +300,14 @@ public final class MySqlProcess implements AutoCloseable {
                 runner.detach();
             }
             events = new RecordingListener();
-            runner = new TaskRunner(data, sandbox, mysql, key, events);
+            runner = new TaskRunner(data, sandbox, mysql, key, events, timeouts);
             return runner;
+        }
+
+        /** Like {@link #newRunner()}, with these timeouts for it and every later runner (short health checks, say). */
+        public TaskRunner newRunner(TaskRunner.Timeouts timeouts) {
+            this.timeouts = timeouts;
+            return newRunner();
         }
 
         /** Launches and waits for STARTING then RUNNING; returns the RUNNING status. */
@@ -300,6 +325,11 @@ public final class MySqlProcess implements AutoCloseable {
         public ExecutorReport.Promoted promote(long epoch) {
             runner.handle(new ExecutorCommand.Promote(epoch));
             return events.expectReport(ExecutorReport.Promoted.class, STEP);
+        }
+
+        public ExecutorReport.PositionReported queryPosition(long epoch) {
+            runner.handle(new ExecutorCommand.QueryPosition(epoch));
+            return events.expectReport(ExecutorReport.PositionReported.class, STEP);
         }
 
         public ExecutorReport.Reparented reparent(long epoch, Instance master) {

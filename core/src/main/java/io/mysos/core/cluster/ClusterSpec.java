@@ -25,6 +25,14 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
         backupId = backupId == null ? Optional.empty() : backupId.filter(id -> !id.isBlank());
     }
 
+    /** Validates a create: semi-sync needs a replica to acknowledge commits, so a 1-node cluster cannot ask for it. */
+    public ClusterSpec validatedForCreate() {
+        if (semiSync && numNodes < 2) {
+            throw new InvalidInputException("semi_sync needs num_nodes of 2 or more: a master without replicas would wait on every commit");
+        }
+        return this;
+    }
+
     /** Semi-synchronous replication is on by default for clusters that have replicas. */
     public static boolean defaultSemiSync(int numNodes) {
         return numNodes >= 2;

@@ -28,7 +28,7 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         var backupId = text(fields, "backup_id").filter(id -> !id.isBlank());
         var semiSync = text(fields, "semi_sync").filter(v -> !v.isBlank()).map(CreateRequest::parseBoolean)
                 .orElse(ClusterSpec.defaultSemiSync(numNodes));
-        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync), password);
+        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync).validatedForCreate(), password);
     }
 
     private static boolean parseBoolean(String text) {

@@ -224,5 +224,8 @@ class CreateRequestTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(io.mysos.core.InvalidInputException.class,
                 () -> CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "semi_sync", "maybe")));
         assertEquals("semi_sync must be true or false, not 'maybe'", e.getMessage());
+        var single = org.junit.jupiter.api.Assertions.assertThrows(io.mysos.core.InvalidInputException.class,
+                () -> CreateRequest.parse("solo", java.util.Map.of("cluster_user", "app", "semi_sync", "true")));
+        org.junit.jupiter.api.Assertions.assertTrue(single.getMessage().startsWith("semi_sync needs num_nodes of 2 or more"));
     }
 }

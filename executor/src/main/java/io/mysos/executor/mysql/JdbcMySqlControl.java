@@ -1,7 +1,9 @@
 package io.mysos.executor.mysql;
 
 import io.mysos.core.cluster.MySqlUserName;
+import io.mysos.core.election.Position;
 import io.mysos.core.password.Passwords;
+import io.mysos.executor.mysql.SemiSyncPlugin.Side;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,7 +22,12 @@ public final class JdbcMySqlControl implements MySqlControl {
     static final int SOCKET_TIMEOUT_MS = 10_000;
     /** Shorter than the socket timeout, so the wait answers before the connection gives up. */
     static final Duration RELAY_LOG_DRAIN = Duration.ofSeconds(8);
+    /** Fencing must not queue behind a long lock for ever (the server default is a year); it fails and is retried. */
+    static final int READ_ONLY_LOCK_WAIT_SECONDS = 5;
+    static final long APPLY_POLL_MS = 10;
     private static final int ACCESS_DENIED = 1045;
+    /** ER_FUNCTION_EXISTS: INSTALL PLUGIN of a plugin that is installed. */
+    private static final int PLUGIN_EXISTS = 1125;
 
     private final String host;
     private final int port;
@@ -49,6 +56,21 @@ public final class JdbcMySqlControl implements MySqlControl {
     }
 
     @Override
+    public void checkAlive(Duration timeout) {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try (var connection = connect(millis, millis); var statement = connection.createStatement()) {
+            statement.executeQuery("SELECT 1").close();
+        } catch (SQLException e) {
+            if (e.getErrorCode() > 0) {
+                // The server itself sent an error (access denied, too many connections): slow or misused, not hung.
+                return;
+            }
+            throw new MySqlControlException("no answer from " + Endpoints.address(host, port) + " (limit " + millis + " ms): "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
     public boolean isReadOnly() {
         return run("read read_only", connection -> {
             try (var statement = connection.createStatement();
@@ -63,6 +85,7 @@ public final class JdbcMySqlControl implements MySqlControl {
     public void setReadOnly(boolean readOnly) {
         run("set read_only=" + (readOnly ? "ON" : "OFF"), connection -> {
             try (var statement = connection.createStatement()) {
+                statement.execute("SET SESSION lock_wait_timeout=" + READ_ONLY_LOCK_WAIT_SECONDS);
                 for (var sql : dialect.setReadOnly(readOnly)) {
                     statement.execute(sql);
                 }
@@ -78,35 +101,59 @@ public final class JdbcMySqlControl implements MySqlControl {
         var statements = SqlDialect.ensureUser(user, password);
         run("create the cluster user '" + user + "'", connection -> {
             try (var statement = connection.createStatement()) {
-                boolean lowered = dialect.hasSuperReadOnly() && superReadOnly(statement);
-                if (lowered) {
-                    // read_only stays on: only the admin account may write meanwhile.
-                    statement.execute("SET GLOBAL super_read_only=OFF");
-                }
-                try {
+                withSuperReadOnlyLowered(statement, () -> {
                     for (var sql : statements) {
                         statement.execute(sql);
                     }
-                } finally {
-                    if (lowered) {
-                        statement.execute("SET GLOBAL super_read_only=ON");
-                    }
-                }
+                });
             }
             return null;
         });
     }
 
     @Override
-    public void replicateFrom(String host, int port, String user, String password) {
+    public ReplicationChange replicateFrom(String host, int port, String user, String password, boolean semiSync) {
         var change = dialect.changeSource(host, port, user, password);
-        run("replicate from " + Endpoints.address(host, port), connection -> {
+        return run("replicate from " + Endpoints.address(host, port), connection -> {
             try (var statement = connection.createStatement()) {
+                boolean replicating = readSource(statement).filter(s -> s.isFrom(host, port) && s.isRunning()).isPresent();
+                if (semiSync) {
+                    // The master half would make this replica's own commits (its applier's) wait for acknowledgements.
+                    var master = semiSyncPlugin(connection, statement, Side.MASTER, false);
+                    if (master.isPresent() && isOn(statement, master.get().variable("enabled"))) {
+                        statement.execute(SqlDialect.semiSyncEnabled(master.get(), false));
+                    }
+                    var replica = semiSyncPlugin(connection, statement, Side.REPLICA, true).orElseThrow();
+                    boolean wasOn = isOn(statement, replica.variable("enabled"));
+                    if (!wasOn) {
+                        statement.execute(SqlDialect.semiSyncEnabled(replica, true));
+                    }
+                    if (replicating) {
+                        if (wasOn && statusIsOn(statement, replica.variable("status"))) {
+                            return ReplicationChange.NONE;
+                        }
+                        // The IO thread asks for semi-sync only when it connects.
+                        statement.execute(dialect.stopIoThread());
+                        statement.execute(dialect.startIoThread());
+                        return ReplicationChange.RESTARTED_IO_THREAD;
+                    }
+                } else if (replicating) {
+                    return ReplicationChange.NONE;
+                }
                 statement.execute(dialect.stopReplica());
                 statement.execute(change);
                 statement.execute(dialect.startReplica());
+                return ReplicationChange.NEW_SOURCE;
             }
-            return null;
+        });
+    }
+
+    @Override
+    public boolean awaitRelayLogApplied(Duration timeout) {
+        return run("wait for the relay log to be applied", connection -> {
+            try (var statement = connection.createStatement()) {
+                return awaitApplied(statement, timeout);
+            }
         });
     }
 
@@ -119,11 +166,35 @@ public final class JdbcMySqlControl implements MySqlControl {
                     return null;
                 }
                 statement.execute(dialect.stopIoThread());
-                if (source.get().sqlRunning()) {
-                    applyReceived(connection, statement);
+                if (source.get().sqlRunning() && !awaitApplied(statement, RELAY_LOG_DRAIN)) {
+                    throw new MySqlControlException("the replica at " + Endpoints.address(host, port)
+                            + " has not applied the transactions it received within " + RELAY_LOG_DRAIN.toSeconds()
+                            + " s (replication: " + readSource(statement).map(String::valueOf).orElse("gone")
+                            + "); its replication stays stopped at the IO thread, try again");
                 }
                 statement.execute(dialect.stopReplica());
                 statement.execute(dialect.resetReplicaAll());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setSemiSyncMaster(boolean on) {
+        run("turn semi-sync replication's master side " + (on ? "on" : "off"), connection -> {
+            try (var statement = connection.createStatement()) {
+                var master = semiSyncPlugin(connection, statement, Side.MASTER, on);
+                if (on) {
+                    for (var sql : SqlDialect.semiSyncMasterOn(master.orElseThrow())) {
+                        statement.execute(sql);
+                    }
+                    var replica = semiSyncPlugin(connection, statement, Side.REPLICA, false);
+                    if (replica.isPresent()) {
+                        statement.execute(SqlDialect.semiSyncEnabled(replica.get(), false));
+                    }
+                } else if (master.isPresent()) {
+                    statement.execute(SqlDialect.semiSyncEnabled(master.get(), false));
+                }
             }
             return null;
         });
@@ -138,24 +209,137 @@ public final class JdbcMySqlControl implements MySqlControl {
         });
     }
 
-    /** Waits until the SQL thread has applied every transaction the IO thread received, so a promotion loses none. */
-    private void applyReceived(Connection connection, Statement statement) throws SQLException {
+    @Override
+    public Position position() {
+        return run("read the replication position", connection -> {
+            try (var statement = connection.createStatement()) {
+                return gtidPosition(statement).orElseGet(() -> binlogPosition(statement));
+            }
+        });
+    }
+
+    /**
+     * Polls until the server's GTID set covers what the IO thread had received at the start. Polling
+     * (not MASTER_GTID_WAIT, which compares with gtid_slave_pos only) also suits a demoted former
+     * master, whose history is in its own binlog.
+     */
+    private boolean awaitApplied(Statement statement, Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String received;
         try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
-            received = rows.next() ? Optional.ofNullable(rows.getString(dialect.receivedGtidsColumn())).orElse("") : "";
+            if (!rows.next()) {
+                return true;
+            }
+            received = Optional.ofNullable(rows.getString(dialect.receivedGtidsColumn())).orElse("");
         }
         if (received.isBlank()) {
-            return;
+            return true;
         }
-        try (var wait = connection.prepareStatement(dialect.waitForGtids())) {
-            wait.setString(1, received.replaceAll("\\s", ""));
-            wait.setLong(2, RELAY_LOG_DRAIN.toSeconds());
-            try (var rows = wait.executeQuery()) {
-                if (!rows.next() || rows.getInt(1) != 0 || rows.wasNull()) {
-                    throw new MySqlControlException("the replica at " + Endpoints.address(host, port)
-                            + " has not applied the transactions it received within " + RELAY_LOG_DRAIN.toSeconds()
-                            + " s; its replication stays stopped at the IO thread, try again");
+        var wanted = dialect.gtidPosition(received);
+        while (true) {
+            var applied = gtidPosition(statement);
+            if (applied.isEmpty()) {
+                // Without GTIDs (never in Mysos's my.cnf) there is nothing to compare with.
+                return true;
+            }
+            if (applied.get().covers(wanted)) {
+                return true;
+            }
+            if (!readSource(statement).map(ReplicationSource::sqlRunning).orElse(false) || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(APPLY_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private Optional<Position> gtidPosition(Statement statement) throws SQLException {
+        try (var rows = statement.executeQuery(dialect.gtidPositionQuery())) {
+            return rows.next() ? Optional.ofNullable(rows.getString(1)).map(dialect::gtidPosition) : Optional.empty();
+        }
+    }
+
+    private Position binlogPosition(Statement statement) {
+        try (var rows = statement.executeQuery(dialect.binlogStatus())) {
+            if (!rows.next()) {
+                throw new MySqlControlException(Endpoints.address(host, port)
+                        + " has neither GTIDs nor a binary log, so it has no replication position");
+            }
+            return Position.binlog(rows.getString("File"), rows.getLong("Position"));
+        } catch (SQLException e) {
+            throw new MySqlControlException("could not read the binary log position of " + Endpoints.address(host, port)
+                    + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The server's provider of {@code side} of semi-sync: the built-in one, an installed plugin, or
+     * (when {@code install}) the first plugin of the dialect's list that installs.
+     */
+    private Optional<SemiSyncPlugin> semiSyncPlugin(Connection connection, Statement statement, Side side, boolean install)
+            throws SQLException {
+        var candidates = dialect.semiSync(side);
+        for (var plugin : candidates) {
+            if (plugin.isBuiltIn() || isActive(connection, plugin.name())) {
+                return Optional.of(plugin);
+            }
+        }
+        if (!install) {
+            return Optional.empty();
+        }
+        SQLException failure = null;
+        for (var plugin : candidates) {
+            try {
+                withSuperReadOnlyLowered(statement, () -> statement.execute(plugin.install()));
+                return Optional.of(plugin);
+            } catch (SQLException e) {
+                if (e.getErrorCode() == PLUGIN_EXISTS) {
+                    return Optional.of(plugin);
                 }
+                failure = failure == null ? e : failure;
+            }
+        }
+        throw failure;
+    }
+
+    private static boolean isActive(Connection connection, String plugin) throws SQLException {
+        try (var query = connection.prepareStatement(
+                "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = ?")) {
+            query.setString(1, plugin);
+            try (var rows = query.executeQuery()) {
+                return rows.next() && "ACTIVE".equalsIgnoreCase(rows.getString(1));
+            }
+        }
+    }
+
+    /** A global boolean variable; its name comes from this code, never from input. */
+    private static boolean isOn(Statement statement, String variable) throws SQLException {
+        try (var rows = statement.executeQuery("SELECT @@GLOBAL." + variable)) {
+            return rows.next() && rows.getBoolean(1);
+        }
+    }
+
+    private static boolean statusIsOn(Statement statement, String variable) throws SQLException {
+        try (var rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE '" + variable + "'")) {
+            return rows.next() && "ON".equalsIgnoreCase(rows.getString(2));
+        }
+    }
+
+    /** Runs {@code work} with MySQL's super_read_only lowered if it is on; read_only stays on, so only the admin may write meanwhile. */
+    private void withSuperReadOnlyLowered(Statement statement, SqlWork work) throws SQLException {
+        boolean lowered = dialect.hasSuperReadOnly() && superReadOnly(statement);
+        if (lowered) {
+            statement.execute("SET GLOBAL super_read_only=OFF");
+        }
+        try {
+            work.run();
+        } finally {
+            if (lowered) {
+                statement.execute("SET GLOBAL super_read_only=ON");
             }
         }
     }
@@ -242,5 +426,10 @@ public final class JdbcMySqlControl implements MySqlControl {
     @FunctionalInterface
     private interface Work<T> {
         T apply(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run() throws SQLException;
     }
 }

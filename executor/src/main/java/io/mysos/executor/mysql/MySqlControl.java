@@ -1,14 +1,35 @@
 package io.mysos.executor.mysql;
 
+import io.mysos.core.election.Position;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * What Mysos does to a running mysqld: turn writes on and off, make the cluster user, point
- * replication at a master. Methods throw {@link MySqlControlException} when the server cannot do it.
+ * replication at a master, read how far it has come. Methods throw {@link MySqlControlException}
+ * when the server cannot do it.
  */
 public interface MySqlControl {
+    /** What {@link #replicateFrom} had to do. */
+    enum ReplicationChange {
+        /** It already replicated from that master, both threads running, semi-sync as asked. */
+        NONE,
+        /** Same master, but the IO thread had to reconnect to turn semi-sync on. */
+        RESTARTED_IO_THREAD,
+        /** It was pointed at the master and replication (re)started. */
+        NEW_SOURCE
+    }
+
     /** True when the server answers a query now. */
     boolean ping();
+
+    /**
+     * Logs in and runs a trivial query, all within about {@code timeout}. An error the server sends
+     * (access denied, too many connections) counts as an answer: it is alive, if unhappy.
+     *
+     * @throws MySqlControlException saying why not (connection refused or reset, timed out)
+     */
+    void checkAlive(Duration timeout);
 
     boolean isReadOnly();
 
@@ -18,12 +39,35 @@ public interface MySqlControl {
     /** Creates the cluster's user if missing, sets its password and grants it ordinary privileges on all databases. */
     void ensureClusterUser(String user, String password);
 
-    /** Replicates from the master at {@code host:port} with GTID auto-positioning. */
-    void replicateFrom(String host, int port, String user, String password);
+    /**
+     * Replicates from the master at {@code host:port} with GTID auto-positioning (which also suits a
+     * demoted former master). With {@code semiSync} the replica acknowledges what it receives and its
+     * master half of semi-sync is off; changing that takes an IO thread restart. Does nothing when it
+     * already replicates from there with both threads running and semi-sync as asked.
+     */
+    ReplicationChange replicateFrom(String host, int port, String user, String password, boolean semiSync);
+
+    /**
+     * Waits up to {@code timeout} for the SQL thread to apply every transaction the IO thread had
+     * received when called; the IO thread keeps receiving meanwhile.
+     *
+     * @return true when they are applied (or it is no replica), false when the time ran out or the SQL thread is stopped
+     */
+    boolean awaitRelayLogApplied(Duration timeout);
 
     /** Applies what the replica already received, then stops replicating and forgets the master. */
     void stopReplication();
 
+    /**
+     * Turns the master half of semi-synchronous replication on (commits wait for a replica's
+     * acknowledgement after the binlog sync, up to {@link SqlDialect#SEMI_SYNC_MASTER_TIMEOUT};
+     * the replica half goes off) or off. MySQL's plugin is installed when first needed.
+     */
+    void setSemiSyncMaster(boolean on);
+
     /** The master this server replicates from, if any. */
     Optional<ReplicationSource> replicationSource();
+
+    /** How far this server has come: its GTID set (MariaDB gtid_current_pos, MySQL gtid_executed), else binlog file:offset. */
+    Position position();
 }

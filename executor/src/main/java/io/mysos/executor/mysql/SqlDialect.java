@@ -1,12 +1,25 @@
 package io.mysos.executor.mysql;
 
+import io.mysos.core.election.Position;
 import io.mysos.executor.mysql.MySqlInstallation.Flavor;
+import io.mysos.executor.mysql.SemiSyncPlugin.Side;
+import java.time.Duration;
 import java.util.List;
 
 /** The statements that differ between MariaDB and MySQL 8 (and between MySQL 8 releases). */
 sealed interface SqlDialect {
     /** Seconds between a replica's attempts to reach its master: a failover should not wait a minute. */
     int CONNECT_RETRY_SECONDS = 2;
+
+    /**
+     * How long a commit on a semi-sync master waits for a replica to acknowledge it. When no
+     * replica does in time, the master falls back to asynchronous replication (and returns to
+     * semi-sync once a replica catches up) rather than blocking writes forever: availability wins
+     * over durability then, and a failover during such a phase may lose what only the master had.
+     * Longer means fewer such phases when replicas are slow or restarting, at the price of a write
+     * stall that long when they are all gone.
+     */
+    Duration SEMI_SYNC_MASTER_TIMEOUT = Duration.ofSeconds(10);
 
     /** Ordinary privileges: everything an application needs, nothing that bypasses read_only. */
     String CLUSTER_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, "
@@ -16,7 +29,7 @@ sealed interface SqlDialect {
     static SqlDialect of(Flavor flavor, MySqlVersion version) {
         return switch (flavor) {
             case MARIADB -> new MariaDb();
-            case MYSQL -> new MySql(version.isAtLeast(8, 0, 23));
+            case MYSQL -> new MySql(version);
         };
     }
 
@@ -27,6 +40,8 @@ sealed interface SqlDialect {
     String stopIoThread();
 
     String startReplica();
+
+    String startIoThread();
 
     String resetReplicaAll();
 
@@ -43,6 +58,30 @@ sealed interface SqlDialect {
     /** MySQL's super_read_only blocks even the admin's account changes; MariaDB has none. */
     boolean hasSuperReadOnly();
 
+    /** A query for the server's place in the cluster's GTID history: one value, NULL when GTIDs are off. */
+    String gtidPositionQuery();
+
+    /** The position that the value of {@link #gtidPositionQuery} (or the received-GTIDs column) stands for. */
+    Position gtidPosition(String gtids);
+
+    /** Shows the binary log file and offset the next transaction goes to (columns File, Position). */
+    String binlogStatus();
+
+    /** Who provides {@code side} of semi-synchronous replication, preferred first. */
+    List<SemiSyncPlugin> semiSync(Side side);
+
+    /** Master side on: commits wait (after the binlog sync, before the engine commit) for a replica's acknowledgement. */
+    static List<String> semiSyncMasterOn(SemiSyncPlugin master) {
+        return List.of(
+                "SET GLOBAL " + master.variable("wait_point") + "=AFTER_SYNC",
+                "SET GLOBAL " + master.variable("timeout") + "=" + SEMI_SYNC_MASTER_TIMEOUT.toMillis(),
+                "SET GLOBAL " + master.variable("enabled") + "=ON");
+    }
+
+    static String semiSyncEnabled(SemiSyncPlugin plugin, boolean on) {
+        return "SET GLOBAL " + plugin.variable("enabled") + "=" + (on ? "ON" : "OFF");
+    }
+
     static List<String> ensureUser(String user, String password) {
         var account = SqlLiteral.userName(user) + "@'%'";
         var secret = SqlLiteral.password(password);
@@ -52,7 +91,11 @@ sealed interface SqlDialect {
                 "GRANT " + CLUSTER_PRIVILEGES + " ON *.* TO " + account);
     }
 
-    /** MariaDB 10.6+: SLAVE statements, MASTER_USE_GTID=slave_pos. */
+    /**
+     * MariaDB 10.6+: SLAVE statements, MASTER_USE_GTID=current_pos (not slave_pos: a demoted former
+     * master's gtid_slave_pos is stale, its own binlog holds its history; with gtid_strict_mode a
+     * diverged instance stops with an error instead of mixing histories), semi-sync built in.
+     */
     record MariaDb() implements SqlDialect {
         @Override
         public List<String> setReadOnly(boolean readOnly) {
@@ -75,6 +118,11 @@ sealed interface SqlDialect {
         }
 
         @Override
+        public String startIoThread() {
+            return "START SLAVE IO_THREAD";
+        }
+
+        @Override
         public String resetReplicaAll() {
             return "RESET SLAVE ALL";
         }
@@ -88,7 +136,7 @@ sealed interface SqlDialect {
         public String changeSource(String host, int port, String user, String password) {
             return "CHANGE MASTER TO MASTER_HOST=" + SqlLiteral.host(host) + ", MASTER_PORT=" + Endpoints.validPort(port)
                     + ", MASTER_USER=" + SqlLiteral.userName(user) + ", MASTER_PASSWORD=" + SqlLiteral.password(password)
-                    + ", MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS + ", MASTER_USE_GTID=slave_pos";
+                    + ", MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS + ", MASTER_USE_GTID=current_pos";
         }
 
         @Override
@@ -105,10 +153,37 @@ sealed interface SqlDialect {
         public boolean hasSuperReadOnly() {
             return false;
         }
+
+        @Override
+        public String gtidPositionQuery() {
+            return "SELECT @@GLOBAL.gtid_current_pos";
+        }
+
+        @Override
+        public Position gtidPosition(String gtids) {
+            return Position.mariadb(gtids.replaceAll("\\s", ""));
+        }
+
+        @Override
+        public String binlogStatus() {
+            return "SHOW MASTER STATUS";
+        }
+
+        @Override
+        public List<SemiSyncPlugin> semiSync(Side side) {
+            return List.of(SemiSyncPlugin.builtIn(side == Side.MASTER ? "rpl_semi_sync_master" : "rpl_semi_sync_slave"));
+        }
     }
 
-    /** MySQL 8.0+: REPLICA/SOURCE statements from 8.0.23, SLAVE/MASTER before; GTID auto-positioning. */
-    record MySql(boolean sourceSyntax) implements SqlDialect {
+    /**
+     * MySQL 8.0+: REPLICA/SOURCE statements from 8.0.23, SLAVE/MASTER before; GTID auto-positioning;
+     * semi-sync plugins named source/replica from 8.0.26, master/slave before (and still loadable).
+     */
+    record MySql(MySqlVersion version) implements SqlDialect {
+        boolean sourceSyntax() {
+            return version.isAtLeast(8, 0, 23);
+        }
+
         @Override
         public List<String> setReadOnly(boolean readOnly) {
             // super_read_only=ON implies read_only=ON; turning read_only off turns both off.
@@ -117,7 +192,7 @@ sealed interface SqlDialect {
 
         @Override
         public String stopReplica() {
-            return sourceSyntax ? "STOP REPLICA" : "STOP SLAVE";
+            return sourceSyntax() ? "STOP REPLICA" : "STOP SLAVE";
         }
 
         @Override
@@ -127,23 +202,28 @@ sealed interface SqlDialect {
 
         @Override
         public String startReplica() {
-            return sourceSyntax ? "START REPLICA" : "START SLAVE";
+            return sourceSyntax() ? "START REPLICA" : "START SLAVE";
+        }
+
+        @Override
+        public String startIoThread() {
+            return startReplica() + " IO_THREAD";
         }
 
         @Override
         public String resetReplicaAll() {
-            return sourceSyntax ? "RESET REPLICA ALL" : "RESET SLAVE ALL";
+            return sourceSyntax() ? "RESET REPLICA ALL" : "RESET SLAVE ALL";
         }
 
         @Override
         public String showReplicaStatus() {
-            return sourceSyntax ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+            return sourceSyntax() ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
         }
 
         @Override
         public String changeSource(String host, int port, String user, String password) {
-            var word = sourceSyntax ? "SOURCE" : "MASTER";
-            return (sourceSyntax ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ")
+            var word = sourceSyntax() ? "SOURCE" : "MASTER";
+            return (sourceSyntax() ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ")
                     + word + "_HOST=" + SqlLiteral.host(host) + ", " + word + "_PORT=" + Endpoints.validPort(port)
                     + ", " + word + "_USER=" + SqlLiteral.userName(user)
                     + ", " + word + "_PASSWORD=" + SqlLiteral.password(password)
@@ -164,6 +244,34 @@ sealed interface SqlDialect {
         @Override
         public boolean hasSuperReadOnly() {
             return true;
+        }
+
+        @Override
+        public String gtidPositionQuery() {
+            // Only ON means every transaction has a GTID; the permissive modes still have anonymous ones.
+            return "SELECT IF(@@GLOBAL.gtid_mode = 'ON', @@GLOBAL.gtid_executed, NULL)";
+        }
+
+        @Override
+        public Position gtidPosition(String gtids) {
+            return Position.mysql(gtids);
+        }
+
+        @Override
+        public String binlogStatus() {
+            return version.isAtLeast(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+        }
+
+        @Override
+        public List<SemiSyncPlugin> semiSync(Side side) {
+            var old = side == Side.MASTER ? SemiSyncPlugin.loadable("rpl_semi_sync_master", "semisync_master.so")
+                    : SemiSyncPlugin.loadable("rpl_semi_sync_slave", "semisync_slave.so");
+            if (!version.isAtLeast(8, 0, 26)) {
+                return List.of(old);
+            }
+            var renamed = side == Side.MASTER ? SemiSyncPlugin.loadable("rpl_semi_sync_source", "semisync_source.so")
+                    : SemiSyncPlugin.loadable("rpl_semi_sync_replica", "semisync_replica.so");
+            return List.of(renamed, old);
         }
     }
 }

@@ -24,24 +24,53 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one MySQL instance for its task: launches (or recovers) its mysqld, watches it, carries out
- * the scheduler's promote and reparent commands, and stops it. Every call returns at once; the
- * work happens in order on the runner's own thread, which also calls the {@link StatusListener}.
+ * Runs one MySQL instance for its task: launches (or recovers) its mysqld, watches it (process exit
+ * and health checks), carries out the scheduler's commands (position query, promote, reparent), and
+ * stops it. Every call returns at once; the work happens in order on the runner's own thread, which
+ * also calls the {@link StatusListener}.
  */
 public final class TaskRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
     /**
-     * How long mysqld may take to accept logins (crash recovery of a big instance takes a while),
-     * and how long a clean shutdown may take before SIGKILL.
+     * How long mysqld may take to accept logins (crash recovery of a big instance takes a while), how
+     * long a clean shutdown may take before SIGKILL, and how often a running mysqld is pinged
+     * ({@code healthInterval}, also each ping's time limit) and how many pings in a row it may miss
+     * before it counts as hung: it is then reported FAILED and killed.
      */
-    public record Timeouts(Duration startup, Duration stopGrace) {
+    public record Timeouts(Duration startup, Duration stopGrace, Duration healthInterval, int healthFailures) {
+        public static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+        public static final int HEALTH_FAILURES = 3;
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(60));
+
+        public Timeouts {
+            if (healthInterval.isNegative() || healthInterval.isZero() || healthFailures < 1) {
+                throw new IllegalArgumentException("health checks need a positive interval and at least one failure, not "
+                        + healthInterval + " and " + healthFailures);
+            }
+        }
+
+        /** With the default health checks: a ping every second, FAILED after three missed in a row. */
+        public Timeouts(Duration startup, Duration stopGrace) {
+            this(startup, stopGrace, HEALTH_INTERVAL, HEALTH_FAILURES);
+        }
+
+        public Timeouts withHealthChecks(Duration interval, int failures) {
+            return new Timeouts(startup, stopGrace, interval, failures);
+        }
     }
+
+    /**
+     * How long, per epoch, position queries may wait for a replica to apply what it already received
+     * (else it looks less advanced than it is). Spent once per epoch: the scheduler re-asks
+     * unanswered queries every 200 ms, and those repeats are answered at once.
+     */
+    static final Duration POSITION_CATCH_UP = Duration.ofSeconds(3);
 
     /** The role the last successful command gave the instance. */
     private record Role(long epoch, String command) {}
@@ -56,10 +85,16 @@ public final class TaskRunner implements AutoCloseable {
     private final String adminPassword;
     private final Timeouts timeouts;
     private final ThreadPoolExecutor steps;
+    /** The epoch of a position query waiting in the queue: one waiting query answers the scheduler's repeats too. */
+    private final AtomicLong queuedQuery = new AtomicLong(Long.MIN_VALUE);
 
-    // Set from callers' threads, read by the runner's.
+    // Set from callers' threads (under this, so a hung-mysqld kill never follows them), read by the runner's.
     private volatile boolean killRequested;
     private volatile boolean detached;
+    // Guarded by this.
+    private Optional<HealthCheck> health = Optional.empty();
+    /** Why the health checks gave up on the current mysqld; set on their thread. */
+    private volatile Optional<String> unresponsive = Optional.empty();
 
     // Only touched on the runner's thread.
     private boolean begun;
@@ -67,6 +102,10 @@ public final class TaskRunner implements AutoCloseable {
     private Optional<TaskState> lastState = Optional.empty();
     private long generation;
     private long newestEpoch = Long.MIN_VALUE;
+    /** The newest epoch for which this instance turned read-only. */
+    private long fencedEpoch = Long.MIN_VALUE;
+    private long catchUpEpoch = Long.MIN_VALUE;
+    private long catchUpDeadline;
     private Optional<Role> role = Optional.empty();
 
     public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener) {
@@ -124,14 +163,31 @@ public final class TaskRunner implements AutoCloseable {
         submit("recover", this::doRecover);
     }
 
-    /** Carries out a scheduler command; commands from an epoch older than the newest seen are ignored. */
+    /**
+     * Carries out a scheduler command; commands from an epoch older than the newest seen are ignored.
+     * A command from a newer epoch first turns the instance read-only, whatever it asks for.
+     */
     public void handle(ExecutorCommand command) {
+        if (command instanceof ExecutorCommand.QueryPosition query) {
+            if (queuedQuery.getAndAccumulate(query.epoch(), Math::max) >= query.epoch()) {
+                log.debug("{}: {} already waits in the queue and answers this one too", taskId, command);
+                return;
+            }
+            submit("handle " + command, () -> {
+                queuedQuery.compareAndSet(query.epoch(), Long.MIN_VALUE);
+                doHandle(command);
+            });
+            return;
+        }
         submit("handle " + command, () -> doHandle(command));
     }
 
     /** Stops mysqld (cleanly, then by force) and reports KILLED. Calling it again changes nothing. */
     public void kill() {
-        killRequested = true;
+        synchronized (this) {
+            killRequested = true;
+        }
+        stopHealthChecks();
         submit("kill", this::doKill);
     }
 
@@ -140,7 +196,10 @@ public final class TaskRunner implements AutoCloseable {
      * later {@link #recover} restarts it. The returned future completes once mysqld is gone.
      */
     public CompletableFuture<Void> shutdown() {
-        detached = true;
+        synchronized (this) {
+            detached = true;
+        }
+        stopHealthChecks();
         Runnable stop = () -> server.stop(timeouts.stopGrace());
         CompletableFuture<Void> done;
         try {
@@ -154,7 +213,10 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Lets go of the instance without touching mysqld: no more reports, the runner's thread ends. */
     public void detach() {
-        detached = true;
+        synchronized (this) {
+            detached = true;
+        }
+        stopHealthChecks();
         steps.shutdown();
     }
 
@@ -225,21 +287,74 @@ public final class TaskRunner implements AutoCloseable {
 
     private void becomeRunning(String how) {
         long watched = ++generation;
+        unresponsive = Optional.empty();
         server.onExit().thenAccept(exit -> submit("watch", () -> onMysqldExit(watched, exit)));
         report(TaskState.RUNNING, "mysqld (pid " + server.pid().map(String::valueOf).orElse("?") + ") accepts connections on "
                 + address() + ": " + how);
+        startHealthChecks(watched);
     }
 
     private void onMysqldExit(long watched, MysqldExit exit) {
         if (watched != generation || stopping || killRequested) {
             return;
         }
-        log.warn("{}: {}", taskId, exit.describe());
-        report(TaskState.FAILED, exit.describe());
+        // Killed for hanging: the hang is the reason, the SIGKILL only its consequence.
+        var reason = unresponsive.orElseGet(exit::describe);
+        log.warn("{}: {}", taskId, reason);
+        report(TaskState.FAILED, reason);
+    }
+
+    private void startHealthChecks(long watched) {
+        stopHealthChecks();
+        synchronized (this) {
+            if (abandoned()) {
+                return;
+            }
+            health = Optional.of(HealthCheck.start(taskId.toString(), control, timeouts.healthInterval(),
+                    timeouts.healthFailures(), reason -> onUnresponsive(watched, reason)));
+        }
+    }
+
+    private void stopHealthChecks() {
+        Optional<HealthCheck> running;
+        synchronized (this) {
+            running = health;
+            health = Optional.empty();
+        }
+        running.ifPresent(HealthCheck::close);
+    }
+
+    /**
+     * On the health check's thread, so it works while the runner's thread is stuck on the hung
+     * server: SIGKILL, so a server that wakes up again cannot take writes next to a new master.
+     */
+    private void onUnresponsive(long watched, String reason) {
+        synchronized (this) {
+            if (abandoned()) {
+                return;
+            }
+            unresponsive = Optional.of(reason);
+        }
+        log.warn("{}: {}; killing mysqld (pid {})", taskId, reason, server.pid().map(String::valueOf).orElse("?"));
+        try {
+            server.kill();
+        } catch (RuntimeException e) {
+            log.error("{}: could not kill the hung mysqld: {}", taskId, e.getMessage(), e);
+        }
+        // The exit watch reports it too; this covers a process that does not even die.
+        submit("health", () -> onMysqldHung(watched, reason));
+    }
+
+    private void onMysqldHung(long watched, String reason) {
+        if (watched != generation || stopping || killRequested) {
+            return;
+        }
+        report(TaskState.FAILED, reason);
     }
 
     private void failAndClean(RuntimeException e) {
         log.warn("{} failed: {}", taskId, e.getMessage(), e);
+        stopHealthChecks();
         if (!detached) {
             // Nothing may be left behind by a launch that did not work.
             try {
@@ -261,9 +376,16 @@ public final class TaskRunner implements AutoCloseable {
             return;
         }
         newestEpoch = command.epoch();
-        var name = command instanceof ExecutorCommand.Promote ? "promote" : "reparent";
+        var name = nameOf(command);
         if (lastState.orElse(TaskState.STAGING) != TaskState.RUNNING) {
             report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name, "mysqld is not running yet"));
+            return;
+        }
+        if (command.epoch() > fencedEpoch && !fence(command, name)) {
+            return;
+        }
+        if (command instanceof ExecutorCommand.QueryPosition query) {
+            queryPosition(query);
             return;
         }
         var conflict = role.filter(r -> r.epoch() == command.epoch() && !r.command().equals(name));
@@ -283,11 +405,68 @@ public final class TaskRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Whoever speaks of a newer epoch has seen (or started) an election: whatever this instance was,
+     * it takes no more writes until a promotion in that epoch says otherwise.
+     */
+    private boolean fence(ExecutorCommand command, String name) {
+        try {
+            control.setReadOnly(true);
+            fencedEpoch = command.epoch();
+            log.info("{} is read-only: it heard of epoch {}", taskId, command.epoch());
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("{}: could not turn read-only for epoch {}: {}", taskId, command.epoch(), e.getMessage());
+            report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name,
+                    "could not turn read-only on hearing of epoch " + command.epoch() + ": " + e.getMessage()));
+            return false;
+        }
+    }
+
+    /** Already read-only (fenced): lets replication apply what it received, within this epoch's budget, then reports. */
+    private void queryPosition(ExecutorCommand.QueryPosition query) {
+        long began = System.nanoTime();
+        try {
+            if (catchUpEpoch != query.epoch()) {
+                catchUpEpoch = query.epoch();
+                catchUpDeadline = began + POSITION_CATCH_UP.toNanos();
+            }
+            long left = catchUpDeadline - began;
+            if (left > 0 && !control.awaitRelayLogApplied(Duration.ofNanos(left))) {
+                log.warn("{}: replication has not applied all it received (within {} s of the first query of epoch {}); "
+                        + "reporting how far it got", taskId, POSITION_CATCH_UP.toSeconds(), query.epoch());
+            }
+            var position = control.position();
+            log.info("{} is at {} for the election of epoch {} (answered in {} ms)", taskId, position, query.epoch(),
+                    millisSince(began));
+            report(new ExecutorReport.PositionReported(taskId, query.epoch(), position));
+        } catch (RuntimeException e) {
+            log.warn("{}: {} failed: {}", taskId, query, e.getMessage());
+            report(new ExecutorReport.CommandFailed(taskId, query.epoch(), nameOf(query), e.getMessage()));
+        }
+    }
+
+    /**
+     * Makes the instance the writable master: replication applied, stopped and forgotten, the
+     * cluster user in place, semi-sync's master side on if asked, and writes on last. An instance
+     * that already is a writable master without a source was promoted before (writes only go on
+     * after every step), so only the semi-sync settings, which a restart loses, are renewed.
+     */
     private ExecutorReport promote(ExecutorCommand.Promote command) {
+        if (!control.isReadOnly() && control.replicationSource().isEmpty()) {
+            if (data.semiSync()) {
+                control.setSemiSyncMaster(true);
+            }
+            log.info("{} already is the writable master (epoch {})", taskId, command.epoch());
+            return new ExecutorReport.Promoted(taskId, command.epoch());
+        }
         control.stopReplication();
         control.ensureClusterUser(data.user(), userPassword);
+        if (data.semiSync()) {
+            control.setSemiSyncMaster(true);
+        }
         control.setReadOnly(false);
-        log.info("{} is the master of epoch {}", taskId, command.epoch());
+        log.info("{} is the master of epoch {}{}", taskId, command.epoch(), data.semiSync() ? " (semi-sync)" : "");
         return new ExecutorReport.Promoted(taskId, command.epoch());
     }
 
@@ -301,12 +480,21 @@ public final class TaskRunner implements AutoCloseable {
         control.setReadOnly(true);
         // Every instance of a cluster has the same admin password (it comes with each task), so the
         // replica logs into its master with its own copy.
-        var source = control.replicationSource();
-        if (source.filter(s -> s.isFrom(host, port) && s.isRunning()).isEmpty()) {
-            control.replicateFrom(host, port, TaskData.ADMIN_USER, adminPassword);
-        }
-        log.info("{} replicates from {} since epoch {}", taskId, Endpoints.address(host, port), command.epoch());
+        var change = control.replicateFrom(host, port, TaskData.ADMIN_USER, adminPassword, data.semiSync());
+        log.info("{} replicates from {} since epoch {}{} ({})", taskId, Endpoints.address(host, port), command.epoch(),
+                data.semiSync() ? " (semi-sync)" : "", switch (change) {
+                    case NONE -> "it already did";
+                    case RESTARTED_IO_THREAD -> "restarted its IO thread for semi-sync";
+                    case NEW_SOURCE -> "replication (re)started";
+                });
         return new ExecutorReport.Reparented(taskId, command.epoch(), host, port);
+    }
+
+    private static String nameOf(ExecutorCommand command) {
+        if (command instanceof ExecutorCommand.Promote) {
+            return "promote";
+        }
+        return command instanceof ExecutorCommand.Reparent ? "reparent" : "query-position";
     }
 
     private void doKill() {
@@ -349,6 +537,9 @@ public final class TaskRunner implements AutoCloseable {
             return;
         }
         lastState = Optional.of(state);
+        if (state.isTerminal()) {
+            stopHealthChecks();
+        }
         log.info("{} is {}: {}", taskId, state, message);
         try {
             listener.onStatus(new TaskStatus(taskId, state, message));

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mysos.core.InvalidInputException;
+import io.mysos.core.election.Position;
 import io.mysos.executor.mysql.MySqlInstallation.Flavor;
+import io.mysos.executor.mysql.SemiSyncPlugin.Side;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +18,9 @@ class SqlDialectTest {
     private final SqlDialect oldMysql = SqlDialect.of(Flavor.MYSQL, new MySqlVersion(8, 0, 20));
 
     @Test
-    void mariaDbReplicatesWithSlavePos() {
+    void mariaDbReplicatesFromItsCurrentPosSoADemotedMasterCanFollow() {
         assertEquals("CHANGE MASTER TO MASTER_HOST='10.0.0.1', MASTER_PORT=31000, MASTER_USER='mysos', "
-                        + "MASTER_PASSWORD='s3cret%pw', MASTER_CONNECT_RETRY=2, MASTER_USE_GTID=slave_pos",
+                        + "MASTER_PASSWORD='s3cret%pw', MASTER_CONNECT_RETRY=2, MASTER_USE_GTID=current_pos",
                 mariadb.changeSource("10.0.0.1", 31000, "mysos", "s3cret%pw"));
         assertEquals("START SLAVE", mariadb.startReplica());
         assertEquals(List.of("SET GLOBAL read_only=ON"), mariadb.setReadOnly(true));
@@ -69,5 +71,37 @@ class SqlDialectTest {
         assertTrue(sql.contains("GRANT ALL PRIVILEGES ON *.* TO 'mysos'@'%' WITH GRANT OPTION;"), sql);
         var mysqlSql = InitSql.adminAccount(Flavor.MYSQL, "mysos", "pw123456");
         assertTrue(mysqlSql.contains("SET GLOBAL super_read_only=OFF;") && mysqlSql.endsWith("SET GLOBAL super_read_only=ON;\n"));
+    }
+
+    @Test
+    void semiSyncIsBuiltIntoMariaDbAndAPluginInMySql() {
+        var master = mariadb.semiSync(Side.MASTER);
+        assertEquals(List.of(SemiSyncPlugin.builtIn("rpl_semi_sync_master")), master);
+        assertEquals(List.of("SET GLOBAL rpl_semi_sync_master_wait_point=AFTER_SYNC",
+                "SET GLOBAL rpl_semi_sync_master_timeout=10000",
+                "SET GLOBAL rpl_semi_sync_master_enabled=ON"), SqlDialect.semiSyncMasterOn(master.get(0)));
+        assertEquals("SET GLOBAL rpl_semi_sync_slave_enabled=ON",
+                SqlDialect.semiSyncEnabled(mariadb.semiSync(Side.REPLICA).get(0), true));
+
+        assertEquals(List.of("INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so'",
+                        "INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so'"),
+                mysql.semiSync(Side.MASTER).stream().map(SemiSyncPlugin::install).toList());
+        assertEquals("rpl_semi_sync_replica_enabled", mysql.semiSync(Side.REPLICA).get(0).variable("enabled"));
+        assertEquals(List.of("rpl_semi_sync_slave"), oldMysql.semiSync(Side.REPLICA).stream().map(SemiSyncPlugin::name).toList());
+        assertEquals("SET GLOBAL rpl_semi_sync_source_wait_point=AFTER_SYNC",
+                SqlDialect.semiSyncMasterOn(mysql.semiSync(Side.MASTER).get(0)).get(0));
+    }
+
+    @Test
+    void positionsAreGtidSetsOrBinlogOffsets() {
+        assertEquals("SELECT @@GLOBAL.gtid_current_pos", mariadb.gtidPositionQuery());
+        assertEquals(Position.mariadb("0-1-5,1-2-3"), mariadb.gtidPosition("0-1-5,\n1-2-3"));
+        assertTrue(mysql.gtidPositionQuery().contains("@@GLOBAL.gtid_executed"));
+        assertEquals(Position.mysql("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"),
+                mysql.gtidPosition("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5\n"));
+        assertEquals("SHOW MASTER STATUS", mysql.binlogStatus());
+        assertEquals("SHOW BINARY LOG STATUS", SqlDialect.of(Flavor.MYSQL, new MySqlVersion(8, 4, 0)).binlogStatus());
+        assertEquals("START REPLICA IO_THREAD", mysql.startIoThread());
+        assertEquals("START SLAVE IO_THREAD", mariadb.startIoThread());
     }
 }

@@ -1,0 +1,99 @@
+package io.mysos.executor.task;
+
+import io.mysos.executor.mysql.MySqlControl;
+import io.mysos.executor.mysql.MySqlControlException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pings a running mysqld (an admin login and {@code SELECT 1}) every interval on its own thread, so
+ * a hung server is noticed even while the task runner is busy; after {@code failures} misses in a row
+ * it calls {@code onUnresponsive} once, with the reason, and stops.
+ */
+final class HealthCheck implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthCheck.class);
+
+    private final String name;
+    private final MySqlControl control;
+    private final Duration interval;
+    private final int failures;
+    private final Consumer<String> onUnresponsive;
+    private final ScheduledExecutorService timer;
+
+    // Only touched on the timer's thread.
+    private int missed;
+    private long firstMissStarted;
+
+    // Guarded by this: once closed, onUnresponsive is never called.
+    private boolean closed;
+
+    private HealthCheck(String name, MySqlControl control, Duration interval, int failures, Consumer<String> onUnresponsive) {
+        this.name = name;
+        this.control = control;
+        this.interval = interval;
+        this.failures = failures;
+        this.onUnresponsive = onUnresponsive;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "mysos-health-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts checking at once. Each ping may take up to one interval, so checks start at a steady rate. */
+    static HealthCheck start(String name, MySqlControl control, Duration interval, int failures,
+            Consumer<String> onUnresponsive) {
+        var check = new HealthCheck(name, control, interval, failures, onUnresponsive);
+        check.timer.scheduleAtFixedRate(check::check, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        return check;
+    }
+
+    private void check() {
+        long started = System.nanoTime();
+        try {
+            control.checkAlive(interval);
+            if (missed > 0) {
+                log.info("{}: mysqld answers again after {} missed health checks", name, missed);
+            }
+            missed = 0;
+        } catch (MySqlControlException e) {
+            if (missed++ == 0) {
+                firstMissStarted = started;
+            }
+            log.warn("{}: health check {} of {} failed: {}", name, missed, failures, e.getMessage());
+            if (missed >= failures) {
+                var silence = Duration.ofNanos(System.nanoTime() - firstMissStarted);
+                giveUp(String.format(Locale.ROOT, "mysqld stopped answering health checks for %.1f s: %s",
+                        silence.toMillis() / 1000.0, e.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            log.error("{}: health check failed unexpectedly", name, e);
+        }
+    }
+
+    private void giveUp(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        timer.shutdown();
+        onUnresponsive.accept(reason);
+    }
+
+    /** Stops checking; after this returns, {@code onUnresponsive} is not called (unless it already was). */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        timer.shutdown();
+    }
+}
