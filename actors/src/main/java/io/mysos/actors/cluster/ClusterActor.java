@@ -644,7 +644,12 @@ public final class ClusterActor
         }
     }
 
-    /** Sends an instance the command for its role in the current epoch, unless it already confirmed it. */
+    /**
+     * Sends an instance the command for its role in the current epoch, unless it already confirmed
+     * it. Replicas are pointed at the master only once it confirmed it is writable: a new master
+     * applies what it received before it takes writes, and a replica asking for a transaction not
+     * yet in the master's binary log would stop replicating for good.
+     */
     private void drive(Life life, Instance instance) {
         if (confirmed.contains(instance.taskId()) || !instance.isRunning() || life.election().isPresent() || instance.removed()) {
             return;
@@ -652,7 +657,7 @@ public final class ClusterActor
         if (life.isMaster(instance.taskId())) {
             send(instance.taskId(), new ExecutorCommand.Promote(life.epoch()));
         } else {
-            life.masterInstance().filter(Instance::isRunning).ifPresent(master ->
+            life.masterInstance().filter(m -> m.isRunning() && confirmed.contains(m.taskId())).ifPresent(master ->
                     send(instance.taskId(), new ExecutorCommand.Reparent(life.epoch(), master.host(), master.port())));
         }
     }
@@ -676,7 +681,10 @@ public final class ClusterActor
             return Effect().noReply();
         }
         if (report instanceof ExecutorReport.Promoted p && life.isMaster(p.taskId())) {
-            confirmed.add(p.taskId());
+            boolean first = confirmed.add(p.taskId());
+            if (first) {
+                life.instances().stream().filter(i -> !life.isMaster(i.taskId())).forEach(i -> drive(life, i));
+            }
             publish(state);
             var completed = life.failover().filter(f -> f.epoch() == p.epoch());
             if (completed.isPresent()) {

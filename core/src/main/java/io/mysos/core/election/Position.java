@@ -136,6 +136,46 @@ public final class Position {
         return kind;
     }
 
+    /**
+     * Everything in this position or in {@code other}: for a replica, its applied position united
+     * with what its IO thread has received is how far it can get without its master. MariaDB: per
+     * domain the GTID with the higher sequence; MySQL: the union of the GTID sets; binlog: the later.
+     */
+    public Position union(Position other) {
+        if (kind != other.kind) {
+            throw new IllegalArgumentException("cannot unite a " + kind + " position with a " + other.kind + " position");
+        }
+        return switch (kind) {
+            case MARIADB -> {
+                var best = new java.util.TreeMap<Long, String>();
+                var seqs = new HashMap<Long, Long>();
+                for (var text : List.of(body(), other.body())) {
+                    if (text.isBlank()) {
+                        continue;
+                    }
+                    for (var gtid : text.split(",")) {
+                        var m = MARIADB_GTID.matcher(gtid.trim());
+                        m.matches();
+                        long domain = Long.parseLong(m.group(1));
+                        long seq = Long.parseLong(m.group(3));
+                        if (seq >= seqs.getOrDefault(domain, -1L)) {
+                            seqs.put(domain, seq);
+                            best.put(domain, gtid.trim());
+                        }
+                    }
+                }
+                yield mariadb(String.join(",", best.values()));
+            }
+            case MYSQL -> mysql(String.join(",", java.util.stream.Stream.of(body(), other.body())
+                    .filter(b -> !b.isBlank()).toList()));
+            case BINLOG -> covers(other) ? this : other;
+        };
+    }
+
+    private String body() {
+        return text.substring(text.indexOf(':') + 1);
+    }
+
     /** How many transactions the position stands for (for binlog positions: a monotone stand-in). */
     public long transactions() {
         return switch (kind) {

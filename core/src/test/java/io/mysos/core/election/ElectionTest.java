@@ -99,4 +99,14 @@ class ElectionTest {
         assertThrows(InvalidInputException.class, () -> Position.parse("binlog:nofile"));
         assertThrows(InvalidInputException.class, () -> Position.parse(null));
     }
+
+    @Test
+    void aUnionHasEverythingOfBoth() {
+        assertEquals(Position.mariadb("0-2-15,1-3-4"), Position.mariadb("0-1-10,1-3-4").union(Position.mariadb("0-2-15")));
+        assertEquals(Position.mariadb("0-1-10"), Position.mariadb("").union(Position.mariadb("0-1-10")));
+        var uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        var union = Position.mysql(uuid + ":1-5").union(Position.mysql(uuid + ":6-9"));
+        assertTrue(union.covers(Position.mysql(uuid + ":1-9")));
+        assertEquals(9, union.transactions());
+    }
 }

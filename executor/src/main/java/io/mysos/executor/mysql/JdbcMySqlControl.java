@@ -149,15 +149,6 @@ public final class JdbcMySqlControl implements MySqlControl {
     }
 
     @Override
-    public boolean awaitRelayLogApplied(Duration timeout) {
-        return run("wait for the relay log to be applied", connection -> {
-            try (var statement = connection.createStatement()) {
-                return awaitApplied(statement, timeout);
-            }
-        });
-    }
-
-    @Override
     public void stopReplication() {
         run("stop replication", connection -> {
             try (var statement = connection.createStatement()) {
@@ -214,6 +205,22 @@ public final class JdbcMySqlControl implements MySqlControl {
         return run("read the replication position", connection -> {
             try (var statement = connection.createStatement()) {
                 return gtidPosition(statement).orElseGet(() -> binlogPosition(statement));
+            }
+        });
+    }
+
+    @Override
+    public Position reachablePosition() {
+        return run("read the replication position", connection -> {
+            try (var statement = connection.createStatement()) {
+                var applied = gtidPosition(statement);
+                if (applied.isEmpty()) {
+                    return binlogPosition(statement);
+                }
+                try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
+                    var received = rows.next() ? Optional.ofNullable(rows.getString(dialect.receivedGtidsColumn())).orElse("") : "";
+                    return received.isBlank() ? applied.get() : applied.get().union(dialect.gtidPosition(received));
+                }
             }
         });
     }

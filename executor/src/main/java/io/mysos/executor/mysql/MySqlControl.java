@@ -47,14 +47,6 @@ public interface MySqlControl {
      */
     ReplicationChange replicateFrom(String host, int port, String user, String password, boolean semiSync);
 
-    /**
-     * Waits up to {@code timeout} for the SQL thread to apply every transaction the IO thread had
-     * received when called; the IO thread keeps receiving meanwhile.
-     *
-     * @return true when they are applied (or it is no replica), false when the time ran out or the SQL thread is stopped
-     */
-    boolean awaitRelayLogApplied(Duration timeout);
-
     /** Applies what the replica already received, then stops replicating and forgets the master. */
     void stopReplication();
 
@@ -70,4 +62,10 @@ public interface MySqlControl {
 
     /** How far this server has come: its GTID set (MariaDB gtid_current_pos, MySQL gtid_executed), else binlog file:offset. */
     Position position();
+
+    /**
+     * How far this server can come without its master: its {@link #position()} united with what its
+     * IO thread has already received and not yet applied (a promotion applies that first).
+     */
+    Position reachablePosition();
 }

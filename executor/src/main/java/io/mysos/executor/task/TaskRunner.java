@@ -65,12 +65,6 @@ public final class TaskRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * How long, per epoch, position queries may wait for a replica to apply what it already received
-     * (else it looks less advanced than it is). Spent once per epoch: the scheduler re-asks
-     * unanswered queries every 200 ms, and those repeats are answered at once.
-     */
-    static final Duration POSITION_CATCH_UP = Duration.ofSeconds(3);
 
     /** The role the last successful command gave the instance. */
     private record Role(long epoch, String command) {}
@@ -104,8 +98,6 @@ public final class TaskRunner implements AutoCloseable {
     private long newestEpoch = Long.MIN_VALUE;
     /** The newest epoch for which this instance turned read-only. */
     private long fencedEpoch = Long.MIN_VALUE;
-    private long catchUpEpoch = Long.MIN_VALUE;
-    private long catchUpDeadline;
     private Optional<Role> role = Optional.empty();
 
     public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener) {
@@ -427,16 +419,9 @@ public final class TaskRunner implements AutoCloseable {
     private void queryPosition(ExecutorCommand.QueryPosition query) {
         long began = System.nanoTime();
         try {
-            if (catchUpEpoch != query.epoch()) {
-                catchUpEpoch = query.epoch();
-                catchUpDeadline = began + POSITION_CATCH_UP.toNanos();
-            }
-            long left = catchUpDeadline - began;
-            if (left > 0 && !control.awaitRelayLogApplied(Duration.ofNanos(left))) {
-                log.warn("{}: replication has not applied all it received (within {} s of the first query of epoch {}); "
-                        + "reporting how far it got", taskId, POSITION_CATCH_UP.toSeconds(), query.epoch());
-            }
-            var position = control.position();
+            // What was received counts, applied or not: the winner applies it before it takes writes,
+            // so a replica busy applying a backlog neither looks behind nor holds the election up.
+            var position = control.reachablePosition();
             log.info("{} is at {} for the election of epoch {} (answered in {} ms)", taskId, position, query.epoch(),
                     millisSince(began));
             report(new ExecutorReport.PositionReported(taskId, query.epoch(), position));

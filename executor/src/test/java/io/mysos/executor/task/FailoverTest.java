@@ -166,7 +166,7 @@ class FailoverTest {
     }
 
     @Test
-    void aLaggingReplicaGetsABoundedWaitOncePerEpoch() throws Exception {
+    void aLaggingReplicaAnswersAtOnceWithWhatItHasReceived() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
         launchTogether(master, replica);
@@ -190,9 +190,10 @@ class FailoverTest {
             long repeatMs = millisSince(began);
             log.info("a lagging replica answered after {} ms, the repeat after {} ms", firstMs, repeatMs);
 
-            assertTrue(firstMs >= TaskRunner.POSITION_CATCH_UP.toMillis() - 100 && firstMs < 6_000, firstMs + " ms");
-            assertTrue(repeatMs < 1_000, "a repeat waited again: " + repeatMs + " ms");
-            assertFalse(waited.position().covers(masterAt), "applied through a table lock?");
+            assertTrue(firstMs < 1_000, "a lagging replica made the election wait " + firstMs + " ms");
+            assertTrue(repeatMs < 1_000, "a repeat waited: " + repeatMs + " ms");
+            assertTrue(waited.position().covers(masterAt), "what was received counts: " + waited.position() + " vs " + masterAt);
+            assertFalse(gtidPosition(replica).covers(masterAt), "applied through a table lock?");
             assertEquals(waited.position(), repeated.position());
             assertTrue(replica.control().replicationSource().orElseThrow().ioRunning(), "the IO thread was stopped");
         }
