@@ -268,10 +268,15 @@ public final class ClusterActor
                     .toList();
         }
 
-        /** How many instances the cluster should still be given. */
+        /**
+         * How many instances the cluster should still be given. None while a master is being
+         * elected or promoted: starting a mysqld competes with the promotion for the machine, and
+         * the replacement is launched a moment later, once the new master takes writes.
+         */
         int needed() {
             long kept = instances.stream().filter(i -> i.isLive() && !i.removed()).count();
-            return deleting ? 0 : (int) Math.max(0, spec.numNodes() - kept);
+            boolean failingOver = election.isPresent() || failover.isPresent();
+            return deleting || failingOver ? 0 : (int) Math.max(0, spec.numNodes() - kept);
         }
 
         /**
@@ -417,6 +422,8 @@ public final class ClusterActor
     private final Map<TaskId, Instant> staged = new HashMap<>();
     /** Not journaled: positions reported in the open election (a restart asks again). */
     private final Map<TaskId, Position> answers = new LinkedHashMap<>();
+    /** Not journaled: how far each answering candidate has applied (breaks ties between equal positions). */
+    private final Map<TaskId, Position> applied = new HashMap<>();
     /** Not journaled: the open election passed its deadline without anyone to elect. */
     private boolean electionStalled;
 
@@ -691,7 +698,7 @@ public final class ClusterActor
                 var f = completed.get();
                 var millis = Duration.between(f.startedAt(), settings.clock().instant()).toMillis();
                 return Effect().persist(new FailoverCompleted(f.epoch(), f.oldMaster(), p.taskId(), millis, f.cause()))
-                        .thenRun(this::publish)
+                        .thenRun(this::afterChange)
                         .thenNoReply();
             }
         } else if (report instanceof ExecutorReport.Reparented r) {
@@ -712,6 +719,7 @@ public final class ClusterActor
     /** Asks every candidate (and a retiring master) for its position, and sets the election's clocks. */
     private void openElection(ElectionState election) {
         answers.clear();
+        applied.clear();
         confirmed.clear();
         electionStalled = false;
         askPositions(election);
@@ -751,6 +759,7 @@ public final class ClusterActor
             return Effect().noReply();
         }
         answers.put(reported.taskId(), reported.position());
+        applied.put(reported.taskId(), reported.applied());
         return maybeElect(state);
     }
 
@@ -773,7 +782,7 @@ public final class ClusterActor
                 .filter(c -> life.instance(c).map(Instance::isLive).orElse(false))
                 .toList();
         if (!live.isEmpty() && answers.keySet().containsAll(live)) {
-            return Election.winner(answers);
+            return Election.winner(answers, applied);
         }
         return Optional.empty();
     }
@@ -793,7 +802,7 @@ public final class ClusterActor
         }
         var winner = Election.winner(answers.entrySet().stream()
                 .filter(a -> life.instance(a.getKey()).map(Instance::isLive).orElse(false))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), applied);
         if (winner.isPresent()) {
             return elect(e, winner.get());
         }
@@ -820,6 +829,7 @@ public final class ClusterActor
         timers.cancel("deadline");
         electionStalled = false;
         answers.clear();
+        applied.clear();
         confirmed.clear();
         var elected = next.life().orElseThrow();
         elected.instances().stream().filter(Instance::isRunning).forEach(i -> drive(elected, i));
@@ -994,6 +1004,7 @@ public final class ClusterActor
         if (state.life().isEmpty()) {
             confirmed.clear();
             answers.clear();
+        applied.clear();
             shortfall = Optional.empty();
         }
         tellDemand(state);

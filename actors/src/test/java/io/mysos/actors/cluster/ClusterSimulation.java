@@ -149,7 +149,7 @@ final class ClusterSimulation implements AutoCloseable {
     }
 
     void position(TaskId task, long epoch, String mariadbPosition) {
-        report(new ExecutorReport.PositionReported(task, epoch, Position.mariadb(mariadbPosition)));
+        report(new ExecutorReport.PositionReported(task, epoch, Position.mariadb(mariadbPosition), Position.mariadb(mariadbPosition)));
     }
 
     void promoted(TaskId task, long epoch) {

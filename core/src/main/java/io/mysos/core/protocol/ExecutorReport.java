@@ -24,8 +24,12 @@ public sealed interface ExecutorReport {
     /** The instance replicates from {@code masterHost:masterPort} since {@code epoch}. */
     record Reparented(TaskId taskId, long epoch, String masterHost, int masterPort) implements ExecutorReport {}
 
-    /** The instance's replication position, answering {@link ExecutorCommand.QueryPosition} for {@code epoch}. */
-    record PositionReported(TaskId taskId, long epoch, Position position) implements ExecutorReport {}
+    /**
+     * The instance's replication position, answering {@link ExecutorCommand.QueryPosition} for
+     * {@code epoch}: {@code position} is how far it can get (applied and received), {@code applied}
+     * how far it has applied; the difference is what a promotion must apply before taking writes.
+     */
+    record PositionReported(TaskId taskId, long epoch, Position position, Position applied) implements ExecutorReport {}
 
     /** A command could not be carried out; the scheduler may send it again. */
     record CommandFailed(TaskId taskId, long epoch, String command, String reason) implements ExecutorReport {}

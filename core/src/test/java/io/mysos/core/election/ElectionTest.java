@@ -75,6 +75,13 @@ class ElectionTest {
     }
 
     @Test
+    void amongEqualPositionsTheOneThatAppliedMostWinsOverALowerServerId() {
+        var positions = Map.of(A, Position.mariadb("0-1-100"), B, Position.mariadb("0-1-100"));
+        var applied = Map.of(A, Position.mariadb("0-1-40"), B, Position.mariadb("0-1-100"));
+        assertEquals(Optional.of(B), Election.winner(positions, applied));
+    }
+
+    @Test
     void noCandidatesElectNobody() {
         assertEquals(Optional.empty(), Election.winner(Map.of()));
     }

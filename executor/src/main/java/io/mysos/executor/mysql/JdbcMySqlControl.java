@@ -82,6 +82,17 @@ public final class JdbcMySqlControl implements MySqlControl {
     }
 
     @Override
+    public void setDurable(boolean durable) {
+        run("set " + (durable ? "full" : "relaxed") + " durability", connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("SET GLOBAL innodb_flush_log_at_trx_commit=" + (durable ? 1 : 2));
+                statement.execute("SET GLOBAL sync_binlog=" + (durable ? 1 : 0));
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void setReadOnly(boolean readOnly) {
         run("set read_only=" + (readOnly ? "ON" : "OFF"), connection -> {
             try (var statement = connection.createStatement()) {

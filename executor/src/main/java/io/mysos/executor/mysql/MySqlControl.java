@@ -47,6 +47,14 @@ public interface MySqlControl {
      */
     ReplicationChange replicateFrom(String host, int port, String user, String password, boolean semiSync);
 
+    /**
+     * Flushes every commit to disk ({@code innodb_flush_log_at_trx_commit=1}, {@code sync_binlog=1}:
+     * a master never acknowledges a write it could lose), or, for a replica, lets the OS do it
+     * ({@code 2} and {@code 0}): a replica applies many times faster, and what a crash of its
+     * machine loses it fetches again from its master by GTID.
+     */
+    void setDurable(boolean durable);
+
     /** Applies what the replica already received, then stops replicating and forgets the master. */
     void stopReplication();
 

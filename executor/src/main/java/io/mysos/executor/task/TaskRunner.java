@@ -424,7 +424,7 @@ public final class TaskRunner implements AutoCloseable {
             var position = control.reachablePosition();
             log.info("{} is at {} for the election of epoch {} (answered in {} ms)", taskId, position, query.epoch(),
                     millisSince(began));
-            report(new ExecutorReport.PositionReported(taskId, query.epoch(), position));
+            report(new ExecutorReport.PositionReported(taskId, query.epoch(), position, control.position()));
         } catch (RuntimeException e) {
             log.warn("{}: {} failed: {}", taskId, query, e.getMessage());
             report(new ExecutorReport.CommandFailed(taskId, query.epoch(), nameOf(query), e.getMessage()));
@@ -439,6 +439,7 @@ public final class TaskRunner implements AutoCloseable {
      */
     private ExecutorReport promote(ExecutorCommand.Promote command) {
         if (!control.isReadOnly() && control.replicationSource().isEmpty()) {
+            control.setDurable(true);
             if (data.semiSync()) {
                 control.setSemiSyncMaster(true);
             }
@@ -450,6 +451,7 @@ public final class TaskRunner implements AutoCloseable {
         if (data.semiSync()) {
             control.setSemiSyncMaster(true);
         }
+        control.setDurable(true);
         control.setReadOnly(false);
         log.info("{} is the master of epoch {}{}", taskId, command.epoch(), data.semiSync() ? " (semi-sync)" : "");
         return new ExecutorReport.Promoted(taskId, command.epoch());
@@ -463,6 +465,7 @@ public final class TaskRunner implements AutoCloseable {
         }
         // Fence first: whatever happens next, this instance takes no more writes.
         control.setReadOnly(true);
+        control.setDurable(false);
         // Every instance of a cluster has the same admin password (it comes with each task), so the
         // replica logs into its master with its own copy.
         var change = control.replicateFrom(host, port, TaskData.ADMIN_USER, adminPassword, data.semiSync());
