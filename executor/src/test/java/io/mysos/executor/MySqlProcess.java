@@ -383,4 +383,32 @@ public final class MySqlProcess implements AutoCloseable {
             return "instance " + serverId + " on port " + port;
         }
     }
+
+    /** Launches the instances together and waits until each runs (data directories are made in parallel). */
+    public static void launchTogether(Instance... instances) {
+        for (var instance : instances) {
+            instance.runner().launch();
+        }
+        for (var instance : instances) {
+            instance.awaitRunning();
+        }
+    }
+
+    /** Polls {@code condition} until it holds (errors count as not yet), failing after {@code timeout}. */
+    public static void eventually(java.time.Duration timeout, java.util.concurrent.Callable<Boolean> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not within " + timeout.toMillis() + " ms" + (last == null ? "" : ": " + last), last);
+    }
 }

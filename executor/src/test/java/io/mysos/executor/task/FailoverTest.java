@@ -23,7 +23,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,11 +82,11 @@ class FailoverTest {
         var master = mysql.instance(1, true);
         var first = mysql.instance(2, true);
         var second = mysql.instance(3, true);
-        launchTogether(master, first, second);
+        MySqlProcess.launchTogether(master, first, second);
         master.promote(0);
         first.reparent(0, master);
         second.reparent(0, master);
-        eventually(REPLICATION, () -> semiSyncClients(master) == 2);
+        MySqlProcess.eventually(REPLICATION, () -> semiSyncClients(master) == 2);
         createOrders(master);
 
         var acknowledged = new AtomicInteger();
@@ -102,7 +101,7 @@ class FailoverTest {
             }
         }, "writer");
         writer.start();
-        eventually(REPLICATION, () -> acknowledged.get() >= 100);
+        MySqlProcess.eventually(REPLICATION, () -> acknowledged.get() >= 100);
         MySqlProcess.killNow(master.pid());
         writer.join(STEP.toMillis());
         assertFalse(writer.isAlive());
@@ -125,9 +124,9 @@ class FailoverTest {
                 "an acknowledged row is missing on the new master");
         insertOrders(winner, 1_000_000, 1_000_000);
         var all = winner.queryAsAdmin("SELECT COUNT(*) FROM shop.orders");
-        eventually(REPLICATION, () -> all.equals(loser.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
+        MySqlProcess.eventually(REPLICATION, () -> all.equals(loser.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
         assertEquals(String.valueOf(rows), loser.queryAsAdmin("SELECT COUNT(*) FROM shop.orders WHERE id <= " + rows));
-        eventually(REPLICATION, () -> semiSyncClients(winner) == 1);
+        MySqlProcess.eventually(REPLICATION, () -> semiSyncClients(winner) == 1);
         assertEquals("ON", status(winner, "rpl_semi_sync_master_status"));
     }
 
@@ -135,10 +134,10 @@ class FailoverTest {
     void aDemotedMasterReplicatesFromTheNewMaster() throws Exception {
         var oldMaster = mysql.instance(1, true);
         var target = mysql.instance(2, true);
-        launchTogether(oldMaster, target);
+        MySqlProcess.launchTogether(oldMaster, target);
         oldMaster.promote(0);
         target.reparent(0, oldMaster);
-        eventually(REPLICATION, () -> semiSyncClients(oldMaster) == 1);
+        MySqlProcess.eventually(REPLICATION, () -> semiSyncClients(oldMaster) == 1);
         createOrders(oldMaster);
         insertOrders(oldMaster, 1, 20);
 
@@ -155,7 +154,7 @@ class FailoverTest {
         oldMaster.reparent(1, target);
 
         insertOrders(target, 21, 25);
-        eventually(REPLICATION, () -> "25".equals(oldMaster.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
+        MySqlProcess.eventually(REPLICATION, () -> "25".equals(oldMaster.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
         var source = oldMaster.control().replicationSource().orElseThrow();
         assertTrue(source.isFrom(HOST, target.port()) && source.isRunning(), source.toString());
         assertEquals("1", oldMaster.queryAsAdmin("SELECT @@GLOBAL.read_only"));
@@ -169,18 +168,18 @@ class FailoverTest {
     void aLaggingReplicaAnswersAtOnceWithWhatItHasReceived() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(0);
         replica.reparent(0, master);
         createOrders(master);
-        eventually(REPLICATION, () -> gtidPosition(replica).covers(gtidPosition(master)));
+        MySqlProcess.eventually(REPLICATION, () -> gtidPosition(replica).covers(gtidPosition(master)));
         Position masterAt;
         try (var lock = replica.connectAsAdmin(); var statement = lock.createStatement()) {
             // The SQL thread waits for this lock, while the IO thread keeps receiving.
             statement.execute("LOCK TABLES shop.orders WRITE");
             insertOrders(master, 1, 5);
             masterAt = gtidPosition(master);
-            eventually(REPLICATION, () -> replicaReceived(replica).covers(gtidPosition(master)));
+            MySqlProcess.eventually(REPLICATION, () -> replicaReceived(replica).covers(gtidPosition(master)));
 
             long began = System.nanoTime();
             var waited = replica.queryPosition(1);
@@ -208,10 +207,10 @@ class FailoverTest {
     void semiSyncMasterWaitsForAReplica() throws Exception {
         var master = mysql.instance(1, true);
         var replica = mysql.instance(2, true);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(1);
         replica.reparent(1, master);
-        eventually(REPLICATION, () -> semiSyncClients(master) == 1);
+        MySqlProcess.eventually(REPLICATION, () -> semiSyncClients(master) == 1);
 
         assertEquals("ON", status(master, "rpl_semi_sync_master_status"));
         assertEquals("AFTER_SYNC", master.queryAsAdmin("SELECT @@GLOBAL.rpl_semi_sync_master_wait_point"));
@@ -231,7 +230,7 @@ class FailoverTest {
         }
         assertEquals("OFF", status(replica, "rpl_semi_sync_slave_status"));
         replica.reparent(1, master);
-        eventually(REPLICATION, () -> "ON".equals(status(replica, "rpl_semi_sync_slave_status")));
+        MySqlProcess.eventually(REPLICATION, () -> "ON".equals(status(replica, "rpl_semi_sync_slave_status")));
         long acknowledged = Long.parseLong(status(master, "rpl_semi_sync_master_yes_tx"));
         insertOrders(master, 2, 2);
         assertTrue(Long.parseLong(status(master, "rpl_semi_sync_master_yes_tx")) > acknowledged);
@@ -241,7 +240,7 @@ class FailoverTest {
     void withoutSemiSyncNothingWaits() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(1);
         replica.reparent(1, master);
 
@@ -270,7 +269,7 @@ class FailoverTest {
 
             assertTrue(failed.message().startsWith("mysqld stopped answering health checks for "), failed.message());
             assertTrue(tookMs < 5_000, "FAILED only after " + tookMs + " ms");
-            eventually(STEP, () -> !MySqlProcess.isAlive(pid));
+            MySqlProcess.eventually(STEP, () -> !MySqlProcess.isAlive(pid));
             instance.runner().handle(new ExecutorCommand.Promote(1));
             instance.events().expectNoStatus(QUIET);
             instance.events().expectNoReport(Duration.ZERO);
@@ -290,7 +289,7 @@ class FailoverTest {
 
         instance.events().expectStatus(TaskState.KILLED, STEP);
         instance.events().expectNoStatus(Duration.ofMillis(600));
-        eventually(STEP, () -> Thread.getAllStackTraces().keySet().stream()
+        MySqlProcess.eventually(STEP, () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("mysos-health-" + instance.taskId()) && t.isAlive()));
     }
 
@@ -331,7 +330,7 @@ class FailoverTest {
     void repeatedQueriesDoNotPileUpBeforeOtherCommands() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(0);
         replica.reparent(0, master);
 
@@ -413,33 +412,8 @@ class FailoverTest {
         kill.waitFor();
     }
 
-    private static void launchTogether(Instance... instances) {
-        for (var instance : instances) {
-            instance.runner().launch();
-        }
-        for (var instance : instances) {
-            instance.awaitRunning();
-        }
-    }
-
     private static long millisSince(long nanos) {
         return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
     }
 
-    /** Polls {@code condition} until it holds (errors count as not yet), failing after {@code timeout}. */
-    private static void eventually(Duration timeout, Callable<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.call()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("not within " + timeout.toMillis() + " ms" + (last == null ? "" : ": " + last), last);
-    }
 }

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +86,7 @@ class TaskRunnerTest {
     void replicaReplicatesARowFromTheMaster() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(1);
 
         var reparented = replica.reparent(1, master);
@@ -98,7 +97,7 @@ class TaskRunnerTest {
             statement.execute("CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))");
             statement.execute("INSERT INTO shop.orders VALUES (1, 'tea')");
         }
-        eventually(REPLICATION, () -> "tea".equals(replica.queryAsAdmin(
+        MySqlProcess.eventually(REPLICATION, () -> "tea".equals(replica.queryAsAdmin(
                 "SELECT item FROM shop.orders WHERE id = 1")));
         assertEquals("1", replica.queryAsAdmin("SELECT @@GLOBAL.read_only"));
     }
@@ -107,14 +106,14 @@ class TaskRunnerTest {
     void replicaRefusesWritesFromTheClusterUser() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(1);
         replica.reparent(1, master);
         try (var connection = master.connectAsUser(); var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE shop");
             statement.execute("CREATE TABLE shop.orders (id INT PRIMARY KEY)");
         }
-        eventually(REPLICATION, () -> "orders".equals(replica.queryAsAdmin(
+        MySqlProcess.eventually(REPLICATION, () -> "orders".equals(replica.queryAsAdmin(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'shop'")));
 
         try (var connection = replica.connectAsUser(); var statement = connection.createStatement()) {
@@ -129,7 +128,7 @@ class TaskRunnerTest {
     void aPromotedReplicaKeepsWhatItReplicatedAndTakesWrites() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
         master.promote(1);
         replica.reparent(1, master);
         try (var connection = master.connectAsUser(); var statement = connection.createStatement()) {
@@ -137,7 +136,7 @@ class TaskRunnerTest {
             statement.execute("CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             statement.execute("INSERT INTO shop.orders VALUES (1)");
         }
-        eventually(REPLICATION, () -> "1".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
+        MySqlProcess.eventually(REPLICATION, () -> "1".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
         killNow(master.pid());
 
         replica.promote(2);
@@ -256,7 +255,7 @@ class TaskRunnerTest {
     void serverIdsComeFromTheTaskAndAreNeverZero() throws Exception {
         var first = mysql.instance(7);
         var second = mysql.instance(12);
-        launchTogether(first, second);
+        MySqlProcess.launchTogether(first, second);
 
         assertEquals("7", first.queryAsAdmin("SELECT @@server_id"));
         assertEquals("12", second.queryAsAdmin("SELECT @@server_id"));
@@ -285,7 +284,7 @@ class TaskRunnerTest {
     void commandsAreIdempotent() throws Exception {
         var master = mysql.instance(1);
         var replica = mysql.instance(2);
-        launchTogether(master, replica);
+        MySqlProcess.launchTogether(master, replica);
 
         master.promote(1);
         master.promote(1);
@@ -299,7 +298,7 @@ class TaskRunnerTest {
             statement.execute("CREATE TABLE shop.orders (id INT PRIMARY KEY)");
             statement.execute("INSERT INTO shop.orders VALUES (1)");
         }
-        eventually(REPLICATION, () -> "1".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
+        MySqlProcess.eventually(REPLICATION, () -> "1".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.orders")));
         assertEquals("1", replica.queryAsAdmin("SELECT @@GLOBAL.read_only"));
         replica.events().expectNoStatus(Duration.ZERO);
 
@@ -307,15 +306,6 @@ class TaskRunnerTest {
         var refused = master.events().expectReport(ExecutorReport.CommandFailed.class, STEP);
         assertTrue(refused.reason().contains("one epoch has one master"), refused.reason());
         assertEquals("0", master.queryAsAdmin("SELECT @@GLOBAL.read_only"), "the master of epoch 1 stays the master");
-    }
-
-    private static void launchTogether(Instance... instances) {
-        for (var instance : instances) {
-            instance.runner().launch();
-        }
-        for (var instance : instances) {
-            instance.awaitRunning();
-        }
     }
 
     private static void killNow(long pid) {
@@ -326,22 +316,6 @@ class TaskRunnerTest {
         }
     }
 
-    /** Polls {@code condition} until it holds (errors count as not yet), failing after {@code timeout}. */
-    private static void eventually(Duration timeout, Callable<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.call()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("not within " + timeout.toMillis() + " ms" + (last == null ? "" : ": " + last), last);
-    }
 
     private static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
