@@ -362,6 +362,34 @@ public final class JdbcMySqlControl implements MySqlControl {
         }
     }
 
+    /** The IO thread's error for "the master's binary log lacks what the replica asks for": never retried. */
+    private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
+
+    @Override
+    public Optional<String> replicationBroken() {
+        return run("read the replication status", connection -> {
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery(dialect.showReplicaStatus())) {
+                if (!rows.next() || column(rows, "Source_Host", "Master_Host").orElse("").isBlank()) {
+                    return Optional.<String>empty();
+                }
+                boolean io = !"No".equalsIgnoreCase(column(rows, "Replica_IO_Running", "Slave_IO_Running").orElse(""));
+                boolean sql = "Yes".equalsIgnoreCase(column(rows, "Replica_SQL_Running", "Slave_SQL_Running").orElse(""));
+                int ioErrno = Integer.parseInt(column(rows, "Last_IO_Errno", "Last_IO_Errno").orElse("0"));
+                int sqlErrno = Integer.parseInt(column(rows, "Last_SQL_Errno", "Last_SQL_Errno").orElse("0"));
+                if (!sql && sqlErrno != 0) {
+                    return Optional.of("its SQL thread stopped with error " + sqlErrno + ": "
+                            + column(rows, "Last_SQL_Error", "Last_SQL_Error").orElse(""));
+                }
+                if (!io && ioErrno == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
+                    return Optional.of("its IO thread gave up with error " + ioErrno + ": "
+                            + column(rows, "Last_IO_Error", "Last_IO_Error").orElse(""));
+                }
+                return Optional.<String>empty();
+            }
+        });
+    }
+
     private Optional<ReplicationSource> readSource(Statement statement) throws SQLException {
         try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
             if (!rows.next()) {

@@ -65,6 +65,13 @@ public interface MySqlControl {
      */
     void setSemiSyncMaster(boolean on);
 
+    /**
+     * Why this replica's replication has stopped for good, if it has: its SQL thread stopped on an
+     * error, or its IO thread gave up (error 1236: the master lacks the transactions it asks for).
+     * Errors MySQL retries by itself (a master not reachable yet) are not reported.
+     */
+    Optional<String> replicationBroken();
+
     /** The master this server replicates from, if any. */
     Optional<ReplicationSource> replicationSource();
 

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Pings a running mysqld (an admin login and {@code SELECT 1}) every interval on its own thread, so
  * a hung server is noticed even while the task runner is busy; after {@code failures} misses in a row
- * it calls {@code onUnresponsive} once, with the reason, and stops.
+ * it calls {@code onUnresponsive} once, with the reason, and stops. A replica whose replication
+ * stopped for good (it would only fall further behind, and could mislead an election) is given up
+ * on the same way at once.
  */
 final class HealthCheck implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthCheck.class);
@@ -62,6 +64,7 @@ final class HealthCheck implements AutoCloseable {
                 log.info("{}: mysqld answers again after {} missed health checks", name, missed);
             }
             missed = 0;
+            control.replicationBroken().ifPresent(why -> giveUp("replication broke: " + why));
         } catch (MySqlControlException e) {
             if (missed++ == 0) {
                 firstMissStarted = started;

@@ -280,6 +280,28 @@ class FailoverTest {
     }
 
     @Test
+    void aReplicaWhoseReplicationBrokeIsReportedFailed() throws Exception {
+        var master = mysql.instance(1);
+        var replica = mysql.instance(2);
+        replica.newRunner(new TaskRunner.Timeouts(START, Duration.ofSeconds(30)).withHealthChecks(Duration.ofMillis(200), 3));
+        MySqlProcess.launchTogether(master, replica);
+        master.promote(0);
+        replica.reparent(0, master);
+        createOrders(master);
+        MySqlProcess.eventually(REPLICATION, () -> gtidPosition(replica).covers(gtidPosition(master)));
+        try (var admin = replica.connectAsAdmin(); var statement = admin.createStatement()) {
+            // A row written behind replication's back: the same row from the master stops the SQL thread.
+            statement.execute("SET SESSION sql_log_bin=0");
+            statement.execute("INSERT INTO shop.orders (id, item) VALUES (100, 'conflict')");
+        }
+        insertOrders(master, 100, 100);
+
+        var failed = replica.events().expectStatus(TaskState.FAILED, Duration.ofSeconds(10));
+        assertTrue(failed.message().startsWith("replication broke: its SQL thread stopped with error 1062"), failed.message());
+        master.events().expectNoStatus(Duration.ofMillis(300));
+    }
+
+    @Test
     void healthChecksStopWithTheTask() throws Exception {
         var instance = mysql.instance(1);
         instance.newRunner(new TaskRunner.Timeouts(START, Duration.ofSeconds(30)).withHealthChecks(Duration.ofMillis(100), 2));
