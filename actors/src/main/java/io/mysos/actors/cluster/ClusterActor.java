@@ -17,6 +17,7 @@ import io.mysos.actors.JsonSerializable;
 import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.cluster.ClusterSpec;
+import io.mysos.core.cluster.Shrink;
 import io.mysos.core.cluster.ClusterStatus;
 import io.mysos.core.election.Election;
 import io.mysos.core.election.Position;
@@ -143,6 +144,8 @@ public final class ClusterActor
     private enum QueryTick implements Command { INSTANCE }
 
     private record ElectionDeadline(long epoch) implements Command {}
+
+    private enum ResizeDeadline implements Command { INSTANCE }
 
     // ---------------------------------------------------------------- events
 
@@ -426,6 +429,11 @@ public final class ClusterActor
     private final Map<TaskId, Position> applied = new HashMap<>();
     /** Not journaled: the open election passed its deadline without anyone to elect. */
     private boolean electionStalled;
+    /** Not journaled: a shrink waiting for the replicas' positions, to let the most lagging go. */
+    private Optional<PendingShrink> pendingShrink = Optional.empty();
+
+    /** A shrink to {@code to} nodes, asking the replicas how far they are. */
+    private record PendingShrink(int to, ActorRef<Outcome> replyTo, List<TaskId> asked, Map<TaskId, Position> positions) {}
 
     public static Behavior<Command> create(String name, Peers peers, Settings settings) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClusterActor(name, context, timers, peers, settings)));
@@ -485,6 +493,7 @@ public final class ClusterActor
                 .onCommand(Converge.class, this::onConverge)
                 .onCommand(QueryTick.class, this::onQueryTick)
                 .onCommand(ElectionDeadline.class, this::onElectionDeadline)
+                .onCommand(ResizeDeadline.class, (state, cmd) -> finishShrink(state))
                 .build();
     }
 
@@ -718,6 +727,10 @@ public final class ClusterActor
 
     /** Asks every candidate (and a retiring master) for its position, and sets the election's clocks. */
     private void openElection(ElectionState election) {
+        pendingShrink.ifPresent(shrink -> shrink.replyTo().tell(new Conflict(name,
+                "a failover of cluster '" + name + "' began; shrink it once it has a master")));
+        pendingShrink = Optional.empty();
+        timers.cancel("resize");
         answers.clear();
         applied.clear();
         confirmed.clear();
@@ -749,6 +762,16 @@ public final class ClusterActor
 
     private ReplyEffect<Event, State> onPosition(State state, Life life, ExecutorReport.PositionReported reported) {
         var election = life.election();
+        if (election.isEmpty() && pendingShrink.isPresent() && reported.epoch() == life.epoch()) {
+            var shrink = pendingShrink.get();
+            if (shrink.asked().contains(reported.taskId())) {
+                shrink.positions().put(reported.taskId(), reported.applied());
+                if (shrink.positions().keySet().containsAll(shrink.asked())) {
+                    return finishShrink(state);
+                }
+            }
+            return Effect().noReply();
+        }
         if (election.isEmpty() || election.get().epoch() != reported.epoch()) {
             return Effect().noReply();
         }
@@ -864,7 +887,7 @@ public final class ClusterActor
             return Effect().reply(request.replyTo(), new Conflict(name, "cluster '" + name + "' is being deleted"));
         }
         if (request instanceof Resize resize) {
-            return resize(life, resize);
+            return resize(state, life, resize);
         }
         return switchover(life, (Switchover) request);
     }
@@ -891,7 +914,7 @@ public final class ClusterActor
                 .thenReply(cmd.replyTo(), s -> new Done(name, "deleting"));
     }
 
-    private ReplyEffect<Event, State> resize(Life life, Resize cmd) {
+    private ReplyEffect<Event, State> resize(State state, Life life, Resize cmd) {
         int from = life.spec().numNodes();
         int to = cmd.numNodes();
         if (to == from) {
@@ -901,26 +924,57 @@ public final class ClusterActor
             return Effect().reply(cmd.replyTo(), new Conflict(name,
                     "a failover of cluster '" + name + "' is in progress; shrink it once it has a master"));
         }
-        var removed = to < from ? toRemove(life, from - to) : List.<TaskId>of();
+        if (pendingShrink.isPresent()) {
+            return Effect().reply(cmd.replyTo(), new Conflict(name, "cluster '" + name + "' is already being resized; try again"));
+        }
+        if (to < from) {
+            // Ask the running replicas how far they are, so the most lagging go first.
+            var asked = removable(life).stream().filter(Instance::isRunning).map(Instance::taskId).toList();
+            pendingShrink = Optional.of(new PendingShrink(to, cmd.replyTo(), asked, new HashMap<>()));
+            if (asked.isEmpty()) {
+                return finishShrink(state);
+            }
+            asked.forEach(task -> send(task, new ExecutorCommand.QueryPosition(life.epoch())));
+            timers.startSingleTimer("resize", ResizeDeadline.INSTANCE, settings.queryInterval().multipliedBy(5));
+            return Effect().noReply();
+        }
+        return persistResize(life, to, List.of(), cmd.replyTo());
+    }
+
+    private ReplyEffect<Event, State> persistResize(Life life, int to, List<TaskId> removed, ActorRef<Outcome> replyTo) {
+        int from = life.spec().numNodes();
         return Effect().persist(new ClusterResized(from, to, removed))
                 .thenRun(next -> {
                     removed.forEach(id -> peers.resources().tell(new ResourceSide.Kill(id)));
                     afterChange(next);
                 })
-                .thenReply(cmd.replyTo(), s -> new Done(name, "resizing from " + from + " to " + to + " nodes"));
+                .thenReply(replyTo, s -> new Done(name, "resizing from " + from + " to " + to + " nodes"));
     }
 
-    /**
-     * The replicas to let go when shrinking by {@code count}: those not running first, then the
-     * newest (the latest to have joined has caught up least). Never the master.
-     */
-    private static List<TaskId> toRemove(Life life, int count) {
+    /** Decides which replicas go, with the positions that arrived (or none), and records the resize. */
+    private ReplyEffect<Event, State> finishShrink(State state) {
+        timers.cancel("resize");
+        var shrink = pendingShrink;
+        pendingShrink = Optional.empty();
+        if (shrink.isEmpty()) {
+            return Effect().noReply();
+        }
+        var pending = shrink.get();
+        var life = state.life();
+        if (life.isEmpty() || life.get().deleting() || life.get().election().isPresent()) {
+            return Effect().reply(pending.replyTo(), new Conflict(name, "cluster '" + name + "' changed while it was being resized; try again"));
+        }
+        var replicas = removable(life.get()).stream()
+                .map(i -> new Shrink.Replica(i.taskId(), i.isRunning(), Optional.ofNullable(pending.positions().get(i.taskId()))))
+                .toList();
+        int count = life.get().spec().numNodes() - pending.to();
+        return persistResize(life.get(), pending.to(), Shrink.choose(replicas, count), pending.replyTo());
+    }
+
+    /** The live replicas a shrink may let go: never the master. */
+    private static List<Instance> removable(Life life) {
         return life.instances().stream()
                 .filter(i -> i.isLive() && !i.removed() && !life.isMaster(i.taskId()))
-                .sorted(java.util.Comparator.comparing((Instance i) -> i.isRunning())
-                        .thenComparing(i -> -i.taskId().serverId()))
-                .limit(count)
-                .map(Instance::taskId)
                 .toList();
     }
 

@@ -278,18 +278,40 @@ class FailoverSimulationTest {
         sim.expectDemand(2);
     }
 
+    /** Sends a guarded request without waiting for its answer. */
+    private akka.actor.testkit.typed.javadsl.TestProbe<ClusterActor.Outcome> ask(
+            java.util.function.Function<akka.actor.typed.ActorRef<ClusterActor.Outcome>, ClusterActor.Guarded> request) {
+        var probe = sim.kit.<ClusterActor.Outcome>createTestProbe();
+        sim.cluster.tell(request.apply(probe.ref()));
+        return probe;
+    }
+
     @Test
-    void scalingDownRemovesTheNewestReplicasAndNeverTheMaster() {
+    void scalingDownRemovesTheMostLaggingReplicaAndNeverTheMaster() {
         var t = sim.runningCluster(3);
-        sim.guarded(r -> new ClusterActor.Resize(1, PASSWORD, r));
-        sim.expectEvents(new ClusterActor.ClusterResized(3, 1, List.of(t.get(2), t.get(1))));
-        assertEquals(Set.of(new ResourceSide.Kill(t.get(2)), new ResourceSide.Kill(t.get(1))), Set.copyOf(sim.nextToResources(2)));
-        sim.status(t.get(2), TaskState.KILLED);
-        sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(2), TaskState.KILLED, ""));
+        var outcome = ask(r -> new ClusterActor.Resize(2, PASSWORD, r));
+        assertEquals(Set.of(query(t.get(1), 0), query(t.get(2), 0)), Set.copyOf(sim.nextToResources(2)));
+        sim.position(t.get(2), 0, "0-1-9");
+        sim.expectNoEvents();
+        sim.position(t.get(1), 0, "0-1-5");
+        sim.expectEvents(new ClusterActor.ClusterResized(3, 2, List.of(t.get(1))));
+        assertEquals(new ClusterActor.Done("orders", "resizing from 3 to 2 nodes"), outcome.receiveMessage());
+        sim.expectToResources(new ResourceSide.Kill(t.get(1)));
         sim.status(t.get(1), TaskState.KILLED);
         sim.expectEvents(new ClusterActor.TaskStateChanged(t.get(1), TaskState.KILLED, ""));
-        assertEquals(0, sim.view().numNodes() - 1);
-        assertEquals(ClusterStatus.RUNNING, sim.view().status());
+        assertEquals(2, sim.view().numNodes());
+        assertEquals(ClusterStatus.RUNNING, sim.view().status(), "a replica let go is not replaced");
+    }
+
+    @Test
+    void aReplicaSilentDuringAShrinkCountsAsTheMostLagging() {
+        var t = sim.runningCluster(3);
+        var outcome = ask(r -> new ClusterActor.Resize(1, PASSWORD, r));
+        sim.nextToResources(2);
+        sim.position(t.get(1), 0, "0-1-9");
+        sim.passes(Duration.ofSeconds(1));
+        sim.expectEvents(new ClusterActor.ClusterResized(3, 1, List.of(t.get(2), t.get(1))));
+        assertEquals(new ClusterActor.Done("orders", "resizing from 3 to 1 nodes"), outcome.receiveMessage());
     }
 
     @Test
