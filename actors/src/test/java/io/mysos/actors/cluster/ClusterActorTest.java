@@ -279,4 +279,31 @@ class ClusterActorTest {
         assertEquals(Optional.of("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb"),
                 view.reason());
     }
+
+    @Test
+    void aFailoverSerializesAndRecoversItsWholeState() {
+        create(2);
+        var master = place(31000);
+        var replica = place(31001);
+        status(master, TaskState.RUNNING);
+        status(replica, TaskState.RUNNING);
+        cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(master, 0)));
+        var lost = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(master, TaskState.FAILED, "gone")));
+        assertEquals(3, lost.events().size());
+        var election = cluster.getState().life().orElseThrow().election().orElseThrow();
+        assertEquals(List.of(replica), election.candidates());
+        cluster.restart();
+        assertEquals(election, cluster.getState().life().orElseThrow().election().orElseThrow());
+
+        var position = io.mysos.core.election.Position.mariadb("0-1-42");
+        var elected = cluster.runCommand(new ClusterActor.ReportReceived(
+                new ExecutorReport.PositionReported(replica, 1, position, position)));
+        assertEquals(List.of(new ClusterActor.MasterElected(1, replica, Map.of(replica.value(), "mariadb:0-1-42"))), elected.events());
+        var completed = cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(replica, 1)));
+        assertInstanceOf(ClusterActor.FailoverCompleted.class, completed.event());
+        var before = cluster.getState();
+        assertTrue(before.life().orElseThrow().lastFailover().isPresent());
+        cluster.restart();
+        assertEquals(before, cluster.getState());
+    }
 }
