@@ -78,8 +78,11 @@ class ClusterRoutesTest {
         kit.spawn(SchedulerGuardian.create(resources(connects), ClusterActor.Settings.defaults(), refs));
         binding = ApiServer.start(kit.system(), refs.get(10, TimeUnit.SECONDS), SchedulerKey.generate(),
                 Executors.newSingleThreadExecutor(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        // Let the resource side connect before the first request.
-        Thread.sleep(200);
+        // Let the resource side connect (or, for the disconnected case, have had every chance to).
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(connects ? 10 : 0) + TimeUnit.MILLISECONDS.toNanos(200);
+        while (System.nanoTime() < deadline && get("/health").statusCode() != 200) {
+            Thread.sleep(20);
+        }
     }
 
     private HttpResponse<String> send(String method, String path, Map<String, String> form) throws Exception {
