@@ -151,7 +151,6 @@ class ClusterRoutesTest {
         assertTrue(shown.path("master").isNull());
         assertTrue(shown.path("reason").asText().startsWith("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}"),
                 shown.toString());
-        assertFalse(response.body().contains("cluster_password\":\"" + "x"), "no password leaks");
         assertFalse(get("/clusters/orders").body().contains(body.path("cluster_password").asText()));
     }
 
