@@ -97,15 +97,21 @@ public final class MySqlProcess implements AutoCloseable {
 
     /** A TCP port on 127.0.0.1 that is free now and not handed out before in this JVM. */
     public static int freePort() {
+        // Below Linux's ephemeral range (32768-60999): a client connection of the test itself cannot
+        // take the port between this check and mysqld's bind.
+        var random = java.util.concurrent.ThreadLocalRandom.current();
         while (true) {
-            try (var socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            int port = 20000 + random.nextInt(12768);
+            try (var socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(HOST), port), 1);
                 synchronized (PORTS_GIVEN) {
-                    if (PORTS_GIVEN.add(socket.getLocalPort())) {
-                        return socket.getLocalPort();
+                    if (PORTS_GIVEN.add(port)) {
+                        return port;
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // taken: try another
             }
         }
     }

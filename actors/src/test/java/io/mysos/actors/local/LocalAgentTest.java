@@ -80,7 +80,7 @@ class LocalAgentTest {
     void setUp() {
         router = KIT.createTestProbe();
         registry = KIT.createTestProbe();
-        var settings = new LocalAgentSettings("127.0.0.1", "local", MACHINE, List.of(new PortRange(41000, 41999)),
+        var settings = new LocalAgentSettings("127.0.0.1", "local", MACHINE, List.of(new PortRange(21000, 21999)),
                 dir.resolve("instances"), Duration.ofMillis(200));
         agent = KIT.spawn(LocalAgent.create(settings, (data, sandbox, listener) -> {
             if (data.user().equals("broken")) {
@@ -110,17 +110,17 @@ class LocalAgentTest {
         var offer = nextOffer();
         assertEquals(MACHINE, offer.resources());
         assertEquals("127.0.0.1", offer.host());
-        assertEquals(41000, offer.firstPort());
+        assertEquals(21000, offer.firstPort());
     }
 
     @Test
     void launchedTasksHoldTheirResourcesUntilTheyEnd() throws Exception {
         agent.tell(ResourceSide.Revive.INSTANCE);
         var offer = nextOffer();
-        agent.tell(new ResourceSide.Launch(offer.id(), List.of(task(1, 41000))));
+        agent.tell(new ResourceSide.Launch(offer.id(), List.of(task(1, 21000))));
         var next = nextOffer();
         assertEquals(MACHINE.minus(Resources.DEFAULT_INSTANCE), next.resources());
-        assertFalse(next.ports().stream().anyMatch(r -> r.contains(41000)), "the launched task's port is not offered again");
+        assertFalse(next.ports().stream().anyMatch(r -> r.contains(21000)), "the launched task's port is not offered again");
         var fake = tasks.get(TaskId.of("orders", 1));
         assertEquals(List.of("launch"), fake.calls);
 
@@ -155,7 +155,7 @@ class LocalAgentTest {
 
     @Test
     void aLaunchOnAStaleOfferReportsTheTasksLost() {
-        agent.tell(new ResourceSide.Launch("no-such-offer", List.of(task(1, 41000))));
+        agent.tell(new ResourceSide.Launch("no-such-offer", List.of(task(1, 21000))));
         var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
         assertEquals(TaskState.LOST, status.state());
         assertTrue(tasks.isEmpty());
@@ -164,7 +164,7 @@ class LocalAgentTest {
     @Test
     void commandsAndKillsReachTheTask() {
         agent.tell(ResourceSide.Revive.INSTANCE);
-        agent.tell(new ResourceSide.Launch(nextOffer().id(), List.of(task(1, 41000))));
+        agent.tell(new ResourceSide.Launch(nextOffer().id(), List.of(task(1, 21000))));
         var id = TaskId.of("orders", 1);
         agent.tell(new ResourceSide.Send(id, new ExecutorCommand.Promote(0)));
         agent.tell(new ResourceSide.Kill(id));
@@ -179,8 +179,8 @@ class LocalAgentTest {
     void aTaskThatCannotBeRunIsReportedFailedAndTheAgentCarriesOn() {
         agent.tell(ResourceSide.Revive.INSTANCE);
         var offer = nextOffer();
-        var good = task(2, 41001);
-        var broken = new TaskData(TaskId.of("orders", 1), "orders", 1, "127.0.0.1", 41000, Resources.DEFAULT_INSTANCE,
+        var good = task(2, 21001);
+        var broken = new TaskData(TaskId.of("orders", 1), "orders", 1, "127.0.0.1", 21000, Resources.DEFAULT_INSTANCE,
                 "broken", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
         agent.tell(new ResourceSide.Launch(offer.id(), List.of(broken, good)));
         var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
@@ -202,12 +202,12 @@ class LocalAgentTest {
 
     @Test
     void reconcileRecoversTasksItDoesNotRunAndHoldsTheirResources() {
-        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 41000), task(2, 41001))));
+        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000), task(2, 21001))));
         agent.tell(ResourceSide.Revive.INSTANCE);
         var offer = nextOffer();
         assertEquals(MACHINE.minus(Resources.DEFAULT_INSTANCE).minus(Resources.DEFAULT_INSTANCE), offer.resources());
         assertEquals(List.of("recover"), tasks.get(TaskId.of("orders", 1)).calls);
-        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 41000))));
+        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000))));
         agent.tell(new ResourceSide.Send(TaskId.of("orders", 1), new ExecutorCommand.Promote(0)));
         registry.awaitAssert(() -> {
             assertEquals(List.of("recover", new ExecutorCommand.Promote(0).toString()), tasks.get(TaskId.of("orders", 1)).calls,
@@ -218,7 +218,7 @@ class LocalAgentTest {
 
     @Test
     void stoppingTheAgentShutsItsTasksDown() {
-        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 41000))));
+        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000))));
         agent.tell(ResourceSide.Suppress.INSTANCE);
         KIT.stop(agent);
         registry.awaitAssert(() -> {

@@ -29,10 +29,13 @@ public final class Ports {
         }
     }
 
-    /** The first port of {@code count} consecutive free ports in 40000-59999. */
+    /**
+     * The first port of {@code count} consecutive free ports in 20000-32767: below Linux's ephemeral
+     * range (32768-60999), so no client connection of the test takes one between check and use.
+     */
     public static int freeRange(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = 40000 + ThreadLocalRandom.current().nextInt(20000 - count);
+            int first = 20000 + ThreadLocalRandom.current().nextInt(12768 - count);
             boolean all = true;
             for (int port = first; port < first + count && all; port++) {
                 all = isFree(port);
@@ -41,6 +44,6 @@ public final class Ports {
                 return first;
             }
         }
-        throw new IllegalStateException("no " + count + " consecutive free ports in 40000-59999");
+        throw new IllegalStateException("no " + count + " consecutive free ports in 20000-32767");
     }
 }
