@@ -98,6 +98,31 @@ class FailoverTest {
     }
 
     @Test
+    void aHungMasterIsFailedOverByHealthChecks() throws Exception {
+        var password = api.create("hung", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = api.awaitRunning("hung", READY);
+        var old = cluster.path("master").path("task_id").asText();
+        try (var writer = new Writer(api, "hung", password)) {
+            writer.awaitProgress(20);
+            var mysqld = Processes.mysqldUnder(dataDir.resolve("instances").resolve(old));
+            assertEquals(1, mysqld.size());
+            // SIGSTOP: the process lives on but answers nothing, as a hung server would.
+            new ProcessBuilder("kill", "-STOP", String.valueOf(mysqld.get(0).pid())).start().waitFor();
+            long stopped = System.nanoTime();
+            api.awaitNewWritableMaster("hung", password, old, READY);
+            var seconds = (System.nanoTime() - stopped) / 1e9;
+            assertTrue(seconds < 15, "failover of a hung master took " + seconds + " s");
+            cluster = api.awaitCluster("hung", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 3);
+            assertTrue(cluster.path("last_failover").path("cause").asText().contains("stopped answering health checks"),
+                    cluster.path("last_failover").toString());
+            assertTrue(mysqld.get(0).onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, "the hung mysqld is killed");
+            writer.awaitProgress(20);
+            writer.close();
+            assertEveryAcknowledgedRowEverywhere(cluster, password, writer.acknowledged());
+        }
+    }
+
+    @Test
     void aPlannedSwitchoverUnderWritesLosesNothingAndKeepsTheOldMaster() throws Exception {
         var password = api.create("planned", form("cluster_user", "app", "num_nodes", "3"));
         var cluster = api.awaitRunning("planned", READY);
