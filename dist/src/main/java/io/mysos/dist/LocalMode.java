@@ -80,7 +80,7 @@ public final class LocalMode implements AutoCloseable {
                     settings.dataDir().resolve("instances"), Duration.ofSeconds(1));
             var refs = new CompletableFuture<SchedulerGuardian.Refs>();
             var guardian = SchedulerGuardian.create(LocalAgent.create(agent, ExecutorTasks.factory(mysql, key)),
-                    ClusterActor.Settings.defaults(), refs);
+                    ClusterActor.Settings.fromConfig(config), refs);
             var system = ActorSystem.create(guardian, "mysos", config);
             var blocking = Executors.newFixedThreadPool(2);
             try {

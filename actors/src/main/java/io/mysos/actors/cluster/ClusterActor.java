@@ -68,6 +68,13 @@ public final class ClusterActor
             return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(200),
                     Duration.ofSeconds(5), Clock.systemUTC());
         }
+
+        /** From the {@code mysos.cluster} section of the configuration (see the actors' reference.conf). */
+        public static Settings fromConfig(com.typesafe.config.Config config) {
+            var cluster = config.getConfig("mysos.cluster");
+            return new Settings(cluster.getDuration("converge-interval"), cluster.getDuration("staging-timeout"),
+                    cluster.getDuration("query-interval"), cluster.getDuration("election-timeout"), Clock.systemUTC());
+        }
     }
 
     /** Who the actor talks to. */

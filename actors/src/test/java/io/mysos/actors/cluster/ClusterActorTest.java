@@ -306,4 +306,14 @@ class ClusterActorTest {
         cluster.restart();
         assertEquals(before, cluster.getState());
     }
+
+    @Test
+    void settingsComeFromTheConfigurationWithTheDocumentedDefaults() {
+        var defaults = ClusterActor.Settings.fromConfig(com.typesafe.config.ConfigFactory.load());
+        assertEquals(Duration.ofMillis(200), defaults.queryInterval());
+        assertEquals(Duration.ofSeconds(5), defaults.electionTimeout());
+        var tuned = ClusterActor.Settings.fromConfig(com.typesafe.config.ConfigFactory
+                .parseString("mysos.cluster.election-timeout = 2s").withFallback(com.typesafe.config.ConfigFactory.load()));
+        assertEquals(Duration.ofSeconds(2), tuned.electionTimeout());
+    }
 }
