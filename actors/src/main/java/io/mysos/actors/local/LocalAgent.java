@@ -19,14 +19,13 @@ import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.task.TaskId;
 import io.mysos.core.task.TaskState;
+import io.mysos.executor.mysql.SandboxLayout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +245,13 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
     private void removeSandbox(TaskId taskId) {
         var dir = sandbox(taskId);
-        CompletableFuture.runAsync(() -> deleteTree(dir));
+        CompletableFuture.runAsync(() -> {
+            try {
+                SandboxLayout.deleteTree(dir);
+            } catch (IOException e) {
+                // A sandbox that could not be removed only costs disk; the instance is gone either way.
+            }
+        });
     }
 
     private void tellStatus(TaskStatus status) {
@@ -290,17 +295,6 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A sandbox that could not be removed only costs disk; the instance is gone either way.
         }
     }
 }

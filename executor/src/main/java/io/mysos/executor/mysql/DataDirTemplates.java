@@ -72,7 +72,7 @@ final class DataDirTemplates {
                 // theirs is as good as ours
             }
         } finally {
-            MySqlServer.deleteTree(building);
+            SandboxLayout.deleteTree(building);
         }
     }
 

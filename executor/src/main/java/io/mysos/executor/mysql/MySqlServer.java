@@ -4,12 +4,9 @@ import io.mysos.core.protocol.TaskData;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,7 +72,7 @@ public final class MySqlServer {
         }
         try {
             Files.createDirectories(layout.tmpDir());
-            deleteTree(layout.initializingDataDir());
+            SandboxLayout.deleteTree(layout.initializingDataDir());
             mysql.initialize(layout.initializingDataDir(), layout.tmpDir(), layout.logFile(), config.initializeOptions(mysql));
             Files.move(layout.initializingDataDir(), layout.dataDir(), StandardCopyOption.ATOMIC_MOVE);
             return true;
@@ -291,28 +288,6 @@ public final class MySqlServer {
         } catch (IOException e) {
             log.warn("could not delete {}: {}", layout.initFile(), e.getMessage());
         }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     @Override

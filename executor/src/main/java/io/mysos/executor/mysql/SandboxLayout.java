@@ -23,6 +23,18 @@ public record SandboxLayout(Path sandbox, Path dataDir, Path configFile, Path pi
                 dir.resolve("tmp"));
     }
 
+    /** Removes a directory and everything in it (a sandbox, a data directory); absent is fine. */
+    public static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
+    }
+
     private static Path socketFor(Path sandbox) {
         var inSandbox = sandbox.resolve("mysqld.sock");
         if (inSandbox.toString().length() <= MAX_SOCKET_PATH) {

@@ -17,11 +17,9 @@ import io.mysos.core.task.TaskId;
 import io.mysos.core.task.TaskState;
 import io.mysos.executor.MySqlProcess;
 import io.mysos.executor.MySqlProcess.Instance;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -214,7 +212,7 @@ class TaskRunnerTest {
         instance.launch();
         instance.runner().shutdown().get();
         var runner = instance.newRunner();
-        deleteTree(instance.sandbox().resolve("data"));
+        io.mysos.executor.mysql.SandboxLayout.deleteTree(instance.sandbox().resolve("data"));
 
         runner.recover();
 
@@ -313,15 +311,6 @@ class TaskRunnerTest {
         var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (MySqlProcess.isAlive(pid) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
-        }
-    }
-
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

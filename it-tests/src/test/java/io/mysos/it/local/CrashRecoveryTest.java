@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -127,7 +126,7 @@ class CrashRecoveryTest {
         var lostReplica = before.path("replicas").get(0).path("task_id").asText();
 
         stack.killProcessGroup();
-        deleteTree(dataDir.resolve("instances").resolve(lostReplica));
+        io.mysos.executor.mysql.SandboxLayout.deleteTree(dataDir.resolve("instances").resolve(lostReplica));
         stack.startExternal();
 
         var orders = stack.api().awaitCluster("orders", READY, c -> "RUNNING".equals(c.path("state").asText())
@@ -143,14 +142,6 @@ class CrashRecoveryTest {
         for (var instance : instances(orders)) {
             if ("RUNNING".equals(instance.path("state").asText())) {
                 Sql.awaitIds(instance, "app", written.orders(), "shop.orders", List.of(1L, 2L, 3L), Duration.ofSeconds(30));
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        try (var paths = Files.walk(dir)) {
-            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }
