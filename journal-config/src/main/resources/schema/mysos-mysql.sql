@@ -4,6 +4,10 @@
 -- "CREATE UNIQUE INDEX event_journal_ordering_idx" is declared inside CREATE TABLE instead:
 -- same table, same index, created together or not at all.
 -- akka-persistence-jdbc 5.1.0 has no durable state store for MySQL, hence no durable_state table.
+-- The event and snapshot payloads are LONGBLOB, not the jar's BLOB: a BLOB holds 65535 bytes,
+-- and the snapshot of a large cluster (or an event with a long task message) can be bigger. Written
+-- through the plugin, MariaDB 10.11 kept such a snapshot cut at 65535 bytes, and the cluster could
+-- not recover from it (found by JournalMariaDbTest).
 -- JournalSchema splits this file on ';': keep semicolons out of statements and comments.
 
 CREATE TABLE IF NOT EXISTS event_journal(
@@ -14,7 +18,7 @@ CREATE TABLE IF NOT EXISTS event_journal(
     writer TEXT NOT NULL,
     write_timestamp BIGINT NOT NULL,
     adapter_manifest TEXT NOT NULL,
-    event_payload BLOB NOT NULL,
+    event_payload LONGBLOB NOT NULL,
     event_ser_id INTEGER NOT NULL,
     event_ser_manifest TEXT NOT NULL,
     meta_payload BLOB,
@@ -39,7 +43,7 @@ CREATE TABLE IF NOT EXISTS snapshot (
     created BIGINT NOT NULL,
     snapshot_ser_id INTEGER NOT NULL,
     snapshot_ser_manifest TEXT NOT NULL,
-    snapshot_payload BLOB NOT NULL,
+    snapshot_payload LONGBLOB NOT NULL,
     meta_ser_id INTEGER,
     meta_ser_manifest TEXT,
     meta_payload BLOB,

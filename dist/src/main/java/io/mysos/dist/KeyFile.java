@@ -9,17 +9,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-/** The scheduler key on disk: created with owner-only permissions when absent, refused when others can read it. */
+/**
+ * The scheduler key on disk: created with owner-only permissions when absent (by the scheduler),
+ * refused when others can read it. An executor only ever loads its agent's copy.
+ */
 final class KeyFile {
     private KeyFile() {}
 
     static SchedulerKey loadOrCreate(Path file) throws IOException {
         if (Files.exists(file)) {
-            var permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IOException("key file " + file + " can be read by others; run: chmod 600 " + file);
-            }
-            return SchedulerKey.fromText(Files.readString(file, StandardCharsets.US_ASCII));
+            return load(file);
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         var key = SchedulerKey.generate();
@@ -27,5 +26,17 @@ final class KeyFile {
         Files.createFile(file, ownerOnly);
         Files.writeString(file, key.toText() + "\n", StandardCharsets.US_ASCII);
         return key;
+    }
+
+    /** An existing key file, refused when others can read it. */
+    static SchedulerKey load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("key file " + file + " does not exist or is not a file");
+        }
+        var permissions = Files.getPosixFilePermissions(file);
+        if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IOException("key file " + file + " can be read by others; run: chmod 600 " + file);
+        }
+        return SchedulerKey.fromText(Files.readString(file, StandardCharsets.US_ASCII));
     }
 }

@@ -4,11 +4,17 @@ import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
+import io.mysos.http.ApiSettings;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mysos local}: the whole scheduler on this machine, with its resources and real mysqld processes. */
@@ -27,31 +33,69 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--key-file", description = "Scheduler key sealing cluster passwords (default: <data-dir>/scheduler.key, created when absent).")
     Path keyFile;
 
-    @Option(names = "--cpus", description = "Cpus to offer (default: 4 per core of this machine; local mode does not pin cpus).")
+    @Option(names = "--cpus", description = "Cpus to offer (default: 4 per core of this machine; each mysqld is capped at its size's cpus, not pinned).")
     Double cpus;
 
     @Option(names = "--mem", description = "Memory to offer, e.g. 8gb (default: this machine's, less 1gb).")
     String mem;
 
-    @Option(names = "--disk", description = "Disk to offer, e.g. 50gb (default: free space of the data dir, less 10%).")
+    @Option(names = "--disk", description = "Disk to offer, e.g. 50gb (default: free space of the data dir, less 10%%).")
     String disk;
+
+    @Option(names = "--advertise-url", description = "URL clients reach the API at, given out as cluster_url, e.g. "
+            + "http://mysos.example.com:55001 (default: http://<host>:<port>, with this machine's name for a wildcard host).")
+    String advertiseUrl;
+
+    @Option(names = "--leave-running", description = "Keep the instances running when Mysos is stopped (SIGTERM, Ctrl-C); "
+            + "the next start adopts them. A crash never stops them.")
+    boolean leaveRunning;
+
+    @Option(names = "--backup-root", description = "Where backups are kept: hdfs://namenode:8020/mysos or file:///path "
+            + "(default: <data-dir>/backups).")
+    String backupRoot;
+
+    @Option(names = "--hadoop-conf", description = "Directory with core-site.xml and hdfs-site.xml for the backup store (default: Hadoop's defaults).")
+    Path hadoopConf;
 
     @Option(names = "--ports", defaultValue = "31000-31999", split = ",", description = "Port ranges for instances (default: ${DEFAULT-VALUE}).")
     List<String> ports;
 
+    @Option(names = "--endpoint-ports", defaultValue = EndpointOptions.DEFAULT_PORTS, split = ",",
+            description = "Port ranges for the clusters' read-write and read-only endpoints, two ports per cluster, kept across "
+                    + "restarts; 'none' serves no endpoints (default: ${DEFAULT-VALUE}).")
+    List<String> endpointPorts;
+
+    @Mixin
+    ServerSetOption serverSets = new ServerSetOption();
+
+    @Mixin
+    JournalOptions journal = new JournalOptions();
+
     @Override
     public Integer call() throws Exception {
         LocalSettings settings;
+        EndpointOptions endpoints;
         try {
             settings = settings();
+            endpoints = endpointOptions();
         } catch (InvalidInputException e) {
             System.err.println("mysos local: " + e.getMessage());
             return 2;
         }
-        return LocalMode.run(settings);
+        return LocalMode.run(settings, endpoints);
     }
 
-    private LocalSettings settings() {
+    /** The endpoint options these flags make. */
+    EndpointOptions endpointOptions() {
+        var ranges = new ArrayList<PortRange>();
+        if (!(endpointPorts.size() == 1 && endpointPorts.get(0).equals("none"))) {
+            endpointPorts.forEach(p -> ranges.add(PortRange.parse(p)));
+        }
+        return new EndpointOptions(ranges, serverSets.zk());
+    }
+
+    /** The settings these options make, without starting anything. */
+    LocalSettings settings() {
         var dir = dataDir.toAbsolutePath().normalize();
         var machine = MachineResources.of(dir);
         var offered = new Resources(
@@ -63,6 +107,31 @@ final class LocalCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new InvalidInputException("--port must be within 1-65535, not " + port);
         }
-        return new LocalSettings(host, port, dir, keyFile != null ? keyFile : dir.resolve("scheduler.key"), offered, ranges);
+        return new LocalSettings(host, port, dir, keyFile != null ? keyFile : dir.resolve("scheduler.key"), offered, ranges,
+                advertised(), leaveRunning, journal.journal().orElse(LocalSettings.Journal.EMBEDDED))
+                .withBackups(BackupFlags.root(backupRoot), BackupFlags.conf(hadoopConf));
+    }
+
+    private URI advertised() {
+        if (advertiseUrl != null) {
+            try {
+                return ApiSettings.advertisable(new URI(advertiseUrl));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new InvalidInputException("--advertise-url must be http(s)://host[:port], not '" + advertiseUrl + "'");
+            }
+        }
+        if (isWildcard(host)) {
+            try {
+                return ApiSettings.urlOf(InetAddress.getLocalHost().getCanonicalHostName(), port);
+            } catch (UnknownHostException e) {
+                throw new InvalidInputException("--host " + host + " listens everywhere and this machine has no name to advertise: "
+                        + "set --advertise-url");
+            }
+        }
+        return ApiSettings.urlOf(host, port);
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 }

@@ -4,11 +4,12 @@ import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.mysos.actors.SchedulerGuardian;
+import io.mysos.actors.scheduler.SchedulerGuardian;
 import io.mysos.actors.cluster.ClusterActor;
 import io.mysos.actors.local.ExecutorTasks;
 import io.mysos.actors.local.LocalAgent;
 import io.mysos.actors.local.LocalAgentSettings;
+import io.mysos.executor.isolation.Isolation;
 import io.mysos.executor.mysql.MySqlInstallation;
 import io.mysos.executor.mysql.MySqlNotInstalledException;
 import io.mysos.http.ApiServer;
@@ -19,15 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local mode, started: the actor system on the embedded H2 journal, the local agent offering this
+ * Local mode, started: the actor system on its journal (embedded H2 by default), the local agent offering this
  * machine's resources, and the API. {@link #run} is what {@code mysos local} does; tests start and
  * stop it in-process.
  */
@@ -37,31 +40,74 @@ public final class LocalMode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
     private final ExecutorService blocking;
+    private final InstanceStop instanceStop;
+    private final boolean leaveRunning;
+    private final CompletableFuture<String> fatal;
+    private AutoCloseable endpoints = () -> { };
 
-    private LocalMode(ActorSystem<Void> system, ServerBinding binding, ExecutorService blocking) {
+    private LocalMode(ActorSystem<Void> system, ServerBinding binding, ExecutorService blocking, InstanceStop instanceStop,
+                      boolean leaveRunning, CompletableFuture<String> fatal) {
         this.system = system;
         this.binding = binding;
         this.blocking = blocking;
+        this.instanceStop = instanceStop;
+        this.leaveRunning = leaveRunning;
+        this.fatal = fatal;
     }
 
     /** Runs until the process is stopped; returns the exit code. */
     static int run(LocalSettings settings) {
+        return run(settings, EndpointOptions.defaults());
+    }
+
+    static int run(LocalSettings settings, EndpointOptions endpointOptions) {
+        var signals = StopSignals.install();
         LocalMode mode;
         try {
-            mode = start(settings);
+            mode = start(settings, endpointOptions);
         } catch (StartException e) {
             System.err.println("mysos local: " + e.getMessage());
             return 1;
         }
-        // On SIGTERM or Ctrl-C: stop the API and the actors; the local agent stops each mysqld cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(mode::close, "mysos-shutdown"));
-        System.out.println("Mysos local is up: API at http://" + settings.host() + ":" + settings.port()
-                + "/clusters, data in " + settings.dataDir());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> mode.onJvmExit(signals.received()), "mysos-shutdown"));
+        System.out.println("Mysos local is up: API at " + settings.advertisedUrl() + "/clusters, data in " + settings.dataDir());
         mode.system.getWhenTerminated().toCompletableFuture().join();
-        return 0;
+        if (signals.received().isPresent()) {
+            return 0;  // the JVM is already exiting: the shutdown hook stopped the actors
+        }
+        // The scheduler stopped itself because a part of it could not be brought back: exit non-zero,
+        // so that whatever supervises this process (systemd, Marathon) starts it again. The instances
+        // are left running; the next start adopts them.
+        System.err.println("mysos local: stopped: " + mode.failure().orElse("the scheduler's actors stopped unexpectedly")
+                + "; the instances are left running");
+        return 3;
+    }
+
+    /** Why the scheduler stopped itself, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(fatal.getNow(null));
+    }
+
+    /**
+     * The JVM is ending. After SIGTERM or Ctrl-C: stop the API and the actors, and the instances
+     * too unless {@code --leave-running}. On any other way out (a fatal error, a hangup): touch
+     * nothing, so every mysqld keeps serving and the next start adopts it.
+     */
+    private void onJvmExit(Optional<String> signal) {
+        if (signal.isEmpty()) {
+            LOG.warn("Mysos is exiting without a stop signal: every instance is left running");
+            return;
+        }
+        LOG.info("{} received: stopping Mysos{}", signal.get(), leaveRunning ? ", leaving the instances running" : " and its instances");
+        close();
     }
 
     public static LocalMode start(LocalSettings settings) throws StartException {
+        return start(settings, EndpointOptions.defaults());
+    }
+
+    /** Local mode serving each cluster's endpoints on {@code endpointOptions}' ports and publishing it where they say. */
+    public static LocalMode start(LocalSettings settings, EndpointOptions endpointOptions) throws StartException {
         MySqlInstallation mysql;
         try {
             // New data directories are copies of one pristine directory made once per server
@@ -72,24 +118,44 @@ public final class LocalMode implements AutoCloseable {
         }
         try {
             Files.createDirectories(settings.dataDir().resolve("instances"));
+            DataDirPermissions.ownerOnly(settings.dataDir(), mysql.serverUser());
             var key = KeyFile.loadOrCreate(settings.keyFile());
-            var journalUrl = H2Journal.url(settings.dataDir());
-            JournalSchema.createIfMissing(journalUrl, "sa", "", JournalKind.H2);
-            var config = config(journalUrl);
+            var journal = settings.journal();
+            var journalUrl = journal.url().orElseGet(() -> H2Journal.url(settings.dataDir()));
+            JournalSchema.createIfMissing(journalUrl, journal.user(), journal.password(), journal.kind());
+            if (journal.url().isEmpty()) {
+                // The journal holds password hashes: owner only, also when an older Mysos made it readable.
+                DataDirPermissions.ownerOnlyTree(settings.dataDir().resolve("journal"));
+            }
+            var config = config(journal.kind(), journalUrl, journal.user(), journal.password());
+            config = BackupFlags.withBackups(config, settings.effectiveBackupRoot(), settings.hadoopConf());
             var agent = new LocalAgentSettings(settings.host(), "local", settings.resources(), settings.ports(),
                     settings.dataDir().resolve("instances"), Duration.ofSeconds(1));
+            var isolation = isolation(config);
             var refs = new CompletableFuture<SchedulerGuardian.Refs>();
-            var guardian = SchedulerGuardian.create(LocalAgent.create(agent, ExecutorTasks.factory(mysql, key)),
-                    ClusterActor.Settings.fromConfig(config), refs);
+            var fatal = new CompletableFuture<String>();
+            var instanceStop = new InstanceStop();
+            var guardian = SchedulerGuardian.create(LocalAgent.create(agent, instanceStop.applyTo(ExecutorTasks.factory(mysql, key, isolation,
+                    BackupFlags.instanceBackups(settings.effectiveBackupRoot(), settings.hadoopConf())))),
+                    ClusterActor.Settings.fromConfig(config), refs, fatal);
             var system = ActorSystem.create(guardian, "mysos", config);
-            var blocking = Executors.newFixedThreadPool(2);
+            // Hashes new clusters' passwords (slow on purpose): two threads and a bounded queue, so a
+            // flood of creates is answered 429 instead of piling up without limit.
+            var blocking = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
+                    new ThreadPoolExecutor.AbortPolicy());
+            Endpoints served = Endpoints.NONE;
             try {
-                var binding = ApiServer.start(system, refs.get(30, TimeUnit.SECONDS), key, blocking, settings.host(), settings.port())
-                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                var started = refs.get(30, TimeUnit.SECONDS);
+                served = Endpoints.start(system, started.registry(), settings, endpointOptions);
+                var binding = ApiServer.start(system, started, key, blocking, settings.host(), settings.port(),
+                        settings.advertisedUrl(), served.directory()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 LOG.info("Mysos local: API on {}, {} offered, mysqld {} {}", binding.localAddress(),
                         settings.resources().describe(), mysql.flavor(), mysql.version());
-                return new LocalMode(system, binding, blocking);
+                var mode = new LocalMode(system, binding, blocking, instanceStop, settings.leaveRunning(), fatal);
+                mode.endpoints = served;
+                return mode;
             } catch (Exception e) {
+                served.close();
                 system.terminate();
                 system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 blocking.shutdown();
@@ -107,20 +173,47 @@ public final class LocalMode implements AutoCloseable {
         return binding.localAddress().getPort();
     }
 
-    /** Stops the API and the actors; the local agent stops its mysqld processes, keeping their data. */
+    /**
+     * An explicit stop: the API and the actors, and each mysqld (cleanly, keeping its data) unless
+     * the settings say to leave them running.
+     */
     @Override
     public void close() {
+        if (!leaveRunning) {
+            instanceStop.stopInstancesWithMysos();
+        }
         binding.unbind();
+        try {
+            endpoints.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the endpoints: {}", e.getMessage());
+        }
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().join();
         blocking.shutdown();
     }
 
     static Config config(String journalUrl) {
-        return ConfigFactory.parseMap(Map.of("mysos.journal.url", journalUrl))
-                .withFallback(ConfigFactory.parseResources(JournalKind.H2.configResource()))
+        return config(JournalKind.H2, journalUrl, "sa", "");
+    }
+
+    static Config config(JournalKind kind, String journalUrl, String user, String password) {
+        return ConfigFactory.parseMap(Map.of("mysos.journal.url", journalUrl, "mysos.journal.user", user,
+                        "mysos.journal.password", password,
+                        // The local agent stops every mysqld before the actor system terminates, up to a minute.
+                        "akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout", "70s"))
+                .withFallback(ConfigFactory.parseResources(kind.configResource()))
                 .withFallback(ConfigFactory.load())
                 .resolve();
+    }
+
+    /** {@code mysos.local.isolation}: cgroups (the default) or none. */
+    static Isolation isolation(Config config) throws StartException {
+        try {
+            return Isolation.named(config.getString("mysos.local.isolation"));
+        } catch (IllegalArgumentException e) {
+            throw new StartException("mysos.local.isolation: " + e.getMessage(), e);
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -12,7 +12,8 @@ record MachineResources(double cpus, DataSize mem, DataSize disk) {
     static MachineResources of(Path dataDir) {
         var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var mem = DataSize.ofMegabytes(Math.max(256, os.getTotalMemorySize() / (1024 * 1024) - 1024));
-        // Local mode does not pin instances to cpus: it offers 4 per core, so small clusters fit a laptop.
+        // Local mode caps each instance at its cpus (a cgroup quota) but does not pin it: it offers 4 per core, so small
+        // clusters fit a laptop.
         return new MachineResources(4.0 * Runtime.getRuntime().availableProcessors(), mem, freeDisk(dataDir));
     }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code mysos} command line. */
 @Command(name = "mysos", mixinStandardHelpOptions = true, version = "mysos 0.1.0",
         description = "Runs MySQL clusters on Apache Mesos, or on this machine in local mode.",
-        subcommands = {LocalCommand.class})
+        subcommands = {LocalCommand.class, SchedulerCommand.class, MesosExecutorCommand.class, RouterCommand.class,
+                AuditCommand.class})
 public final class Mysos implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
 import io.mysos.core.task.TaskId;
 import io.mysos.core.task.TaskState;
+import io.mysos.executor.isolation.Isolation;
 import io.mysos.executor.mysql.JdbcMySqlControl;
 import io.mysos.executor.mysql.MySqlControl;
 import io.mysos.executor.mysql.MySqlInstallation;
@@ -45,7 +46,8 @@ public final class MySqlProcess implements AutoCloseable {
     /** Generous: a start takes about a second here, but CI machines are slow and busy. */
     public static final Duration START = Duration.ofSeconds(60);
     public static final Duration STEP = Duration.ofSeconds(20);
-    private static final DataSize MEMORY = DataSize.ofMegabytes(128);
+    private static final DataSize MEMORY = DataSize.ofMegabytes(256);
+    private static final Resources DEFAULT_SIZE = new Resources(1, MEMORY, DataSize.ofGigabytes(1));
     private static final Set<Integer> PORTS_GIVEN = new HashSet<>();
     private static MySqlInstallation installation;
     private static MySqlInstallation templated;
@@ -136,8 +138,25 @@ public final class MySqlProcess implements AutoCloseable {
         return instance(serverId, mysql, false);
     }
 
+    /** A new instance of {@code size} whose runners confine its mysqld with {@code isolation}. */
+    public Instance instance(long serverId, Resources size, Isolation isolation) {
+        return register(new Instance(serverId, templatedInstallation(), false, size, isolation));
+    }
+
     private Instance instance(long serverId, MySqlInstallation mysql, boolean semiSync) {
-        var instance = new Instance(serverId, mysql, semiSync);
+        return register(new Instance(serverId, mysql, semiSync, DEFAULT_SIZE, Isolation.NONE));
+    }
+
+    /**
+     * A new instance whose runner has {@code backups} (for TakeBackup) and, with a {@code backupId}
+     * ({@code <cluster>/<id>}), restores its data from that backup at launch.
+     */
+    public Instance instance(long serverId, io.mysos.executor.backup.InstanceBackups backups, Optional<String> backupId) {
+        return register(new Instance(serverId, templatedInstallation(), false, DEFAULT_SIZE, Isolation.NONE,
+                Optional.of(backups), backupId));
+    }
+
+    private Instance register(Instance instance) {
         synchronized (instances) {
             instances.add(instance);
         }
@@ -151,9 +170,16 @@ public final class MySqlProcess implements AutoCloseable {
 
     /** Task data for {@code serverId}, sealed with this fixture's key. */
     public TaskData taskData(long serverId, int port, boolean semiSync) {
-        return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port,
-                new Resources(1, MEMORY, DataSize.ofGigabytes(1)), CLUSTER_USER, key.seal(userPassword),
-                key.seal(adminPassword), Optional.empty(), semiSync);
+        return taskData(serverId, port, semiSync, DEFAULT_SIZE);
+    }
+
+    private TaskData taskData(long serverId, int port, boolean semiSync, Resources size) {
+        return taskData(serverId, port, semiSync, size, Optional.empty());
+    }
+
+    private TaskData taskData(long serverId, int port, boolean semiSync, Resources size, Optional<String> backupId) {
+        return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port, size, CLUSTER_USER, key.seal(userPassword),
+                key.seal(adminPassword), backupId, semiSync);
     }
 
     @Override
@@ -236,13 +262,22 @@ public final class MySqlProcess implements AutoCloseable {
         private final TaskData data;
         private TaskRunner runner;
         private RecordingListener events;
+        private final Isolation isolation;
         private TaskRunner.Timeouts timeouts = TaskRunner.Timeouts.DEFAULT;
+        private final Optional<io.mysos.executor.backup.InstanceBackups> backups;
 
-        private Instance(long serverId, MySqlInstallation mysql, boolean semiSync) {
+        private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation) {
+            this(serverId, mysql, semiSync, size, isolation, Optional.empty(), Optional.empty());
+        }
+
+        private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation,
+                Optional<io.mysos.executor.backup.InstanceBackups> backups, Optional<String> backupId) {
             this.serverId = serverId;
             this.mysql = mysql;
+            this.isolation = isolation;
+            this.backups = backups;
             this.sandbox = root.resolve("instance-" + serverId);
-            this.data = taskData(serverId, port, semiSync);
+            this.data = taskData(serverId, port, semiSync, size, backupId);
             newRunner();
         }
 
@@ -288,7 +323,7 @@ public final class MySqlProcess implements AutoCloseable {
                 runner.detach();
             }
             events = new RecordingListener();
-            runner = new TaskRunner(data, sandbox, mysql, key, events, timeouts);
+            runner = new TaskRunner(data, sandbox, mysql, key, events, timeouts, isolation, backups);
             return runner;
         }
 

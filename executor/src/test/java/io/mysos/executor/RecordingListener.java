@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class RecordingListener implements StatusListener {
     private final BlockingQueue<TaskStatus> statuses = new LinkedBlockingQueue<>();
     private final BlockingQueue<ExecutorReport> reports = new LinkedBlockingQueue<>();
+    /** The health checks' lag reports come on their own schedule: kept apart from the answers to commands. */
+    private final BlockingQueue<ExecutorReport.ReplicationLag> lags = new LinkedBlockingQueue<>();
     private final List<TaskStatus> allStatuses = new ArrayList<>();
 
     @Override
@@ -27,7 +29,28 @@ public final class RecordingListener implements StatusListener {
 
     @Override
     public void onReport(ExecutorReport report) {
-        reports.add(report);
+        if (report instanceof ExecutorReport.ReplicationLag lag) {
+            lags.add(lag);
+        } else {
+            reports.add(report);
+        }
+    }
+
+    /** Waits for a lag report that {@code until} accepts, skipping earlier ones; fails after {@code timeout}. */
+    public ExecutorReport.ReplicationLag expectLag(java.util.function.Predicate<ExecutorReport.ReplicationLag> until,
+            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        var seen = new ArrayList<ExecutorReport.ReplicationLag>();
+        while (true) {
+            var lag = tryPoll(lags, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (lag == null) {
+                throw new AssertionError("no such lag report within " + timeout.toMillis() + " ms; got " + seen);
+            }
+            if (until.test(lag)) {
+                return lag;
+            }
+            seen.add(lag);
+        }
     }
 
     /** The next status, failing when none comes within {@code timeout}. */
@@ -58,6 +81,14 @@ public final class RecordingListener implements StatusListener {
         var status = tryPoll(statuses, quiet);
         if (status != null) {
             throw new AssertionError("expected no status, got " + status);
+        }
+    }
+
+    /** Fails when a lag report arrives within {@code quiet}. */
+    public void expectNoLag(Duration quiet) {
+        var lag = tryPoll(lags, quiet);
+        if (lag != null) {
+            throw new AssertionError("expected no lag report, got " + lag);
         }
     }
 

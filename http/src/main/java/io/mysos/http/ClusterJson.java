@@ -3,6 +3,7 @@ package io.mysos.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mysos.actors.cluster.ClusterView;
+import io.mysos.core.cluster.Lag;
 import io.mysos.core.resources.Resources;
 import java.util.List;
 
@@ -21,6 +22,8 @@ final class ClusterJson {
         view.master().ifPresentOrElse(m -> node.set("master", instance(m)), () -> node.putNull("master"));
         var replicas = node.putArray("replicas");
         view.replicas().forEach(r -> replicas.add(instance(r)));
+        var ended = node.putArray("ended");
+        view.ended().forEach(e -> ended.add(ended(e)));
         node.set("size", size(view.size()));
         node.put("user", view.user());
         node.put("created_at", view.createdAt().toString());
@@ -64,6 +67,29 @@ final class ClusterJson {
         node.put("host", instance.host());
         node.put("port", instance.port());
         node.put("state", instance.state().name());
+        node.put("role", instance.role());
+        node.put("catching_up", instance.catchingUp());
+        if (instance.role().equals("replica")) {
+            // From the replica's last health check report; null before its first (not known yet).
+            instance.lag().flatMap(Lag::seconds).ifPresentOrElse(s -> node.put("lag_seconds", s), () -> node.putNull("lag_seconds"));
+            instance.lag().ifPresentOrElse(lag -> node.put("replicating", lag.replicating()), () -> node.putNull("replicating"));
+        }
+        instance.lag().filter(Lag::catchingUp).ifPresent(lag -> {
+            var behind = node.putObject("behind");
+            behind.put("transactions", lag.transactions());
+            lag.seconds().ifPresentOrElse(s -> behind.put("seconds", s), () -> behind.putNull("seconds"));
+        });
+        return node;
+    }
+
+    private static ObjectNode ended(ClusterView.EndedView instance) {
+        var node = MAPPER.createObjectNode();
+        node.put("task_id", instance.taskId());
+        node.put("host", instance.host());
+        node.put("port", instance.port());
+        node.put("state", instance.state().name());
+        node.put("reason", instance.reason());
+        instance.at().ifPresentOrElse(at -> node.put("at", at.toString()), () -> node.putNull("at"));
         return node;
     }
 }

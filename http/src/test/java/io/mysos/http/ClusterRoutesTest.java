@@ -12,10 +12,8 @@ import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.mysos.actors.SchedulerGuardian;
+import io.mysos.actors.scheduler.SchedulerGuardian;
 import io.mysos.actors.cluster.ClusterActor;
-import io.mysos.actors.cluster.ClusterRegistry;
-import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.password.SchedulerKey;
 import java.net.URI;
@@ -53,29 +51,31 @@ class ClusterRoutesTest {
     /** A resource side that says it is there (or not) and never offers anything. */
     private static Behavior<ResourceSide.Command> resources(boolean connects) {
         return Behaviors.setup(context -> Behaviors.receiveMessage(msg -> {
-            if (msg instanceof ResourceSide.Attach attach && connects) {
-                attach.router().tell(new OfferRouter.ResourcesConnected(context.getSelf()));
+            if (msg instanceof ResourceSide.SubscribeOffers subscribe && connects) {
+                subscribe.subscriber().tell(ResourceSide.Connected.INSTANCE);
             }
             if (msg instanceof ResourceSide.Kill kill) {
                 // Nothing runs here: every kill is immediately confirmed.
-                lastRegistry.tell(new ClusterRegistry.StatusUpdate(new io.mysos.core.protocol.TaskStatus(
+                lastRegistry.tell(new ResourceSide.TaskStatusReceived(new io.mysos.core.protocol.TaskStatus(
                         kill.taskId(), io.mysos.core.task.TaskState.KILLED, "")));
             }
-            if (msg instanceof ResourceSide.Attach attach) {
-                lastRegistry = attach.registry();
+            if (msg instanceof ResourceSide.SubscribeTasks subscribe) {
+                lastRegistry = subscribe.subscriber();
             }
             return Behaviors.same();
         }));
     }
 
-    private static akka.actor.typed.ActorRef<ClusterRegistry.Command> lastRegistry;
+    private static akka.actor.typed.ActorRef<ResourceSide.TaskEvent> lastRegistry;
 
     private void start(boolean connects) throws Exception {
-        var config = PersistenceTestKitPlugin.getInstance().config().withFallback(ConfigFactory.load());
+        // A wait after the third wrong password long enough that a test sees it, whatever the machine's load.
+        var config = ConfigFactory.parseString("mysos.passwords { first-delay = 30s, max-delay = 30s }")
+                .withFallback(PersistenceTestKitPlugin.getInstance().config()).withFallback(ConfigFactory.load());
         kit = ActorTestKit.create(config);
         journal = PersistenceTestKit.create(kit.system());
         var refs = new CompletableFuture<SchedulerGuardian.Refs>();
-        kit.spawn(SchedulerGuardian.create(resources(connects), ClusterActor.Settings.defaults(), refs));
+        kit.spawn(SchedulerGuardian.create(resources(connects), ClusterActor.Settings.fromConfig(config), refs, new CompletableFuture<>()));
         binding = ApiServer.start(kit.system(), refs.get(10, TimeUnit.SECONDS), SchedulerKey.generate(),
                 Executors.newSingleThreadExecutor(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
         // Let the resource side connect (or, for the disconnected case, have had every chance to).
@@ -149,6 +149,8 @@ class ClusterRoutesTest {
         assertEquals("app", shown.path("user").asText());
         assertEquals("512mb", shown.path("size").path("mem").asText());
         assertTrue(shown.path("master").isNull());
+        assertTrue(shown.path("replicas").isArray() && shown.path("replicas").isEmpty(), shown.toString());
+        assertTrue(shown.path("ended").isArray() && shown.path("ended").isEmpty(), shown.toString());
         assertTrue(shown.path("reason").asText().startsWith("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}"),
                 shown.toString());
         assertFalse(get("/clusters/orders").body().contains(body.path("cluster_password").asText()));
@@ -194,7 +196,12 @@ class ClusterRoutesTest {
         assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "size", "not json")), 400, "size");
         assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "size", "{\"gpus\":1}")), 400, "gpus");
         assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "size", "{\"cpus\":-1}")), 400, "cpus");
+        assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "size", "{\"cpus\":1e-300,\"mem\":\"1b\",\"disk\":\"1b\"}")),
+                400, "too small for a MySQL instance");
+        assertError(sendJson("POST", "/clusters/orders", "{\"cluster_user\":\"app\",\"size\":{\"mem\":\"100mb\"}}"), 400, "mem must be at least 256mb");
         assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "backup_id", "b-1")), 400,
+                "backup_id must look like <cluster>/<id>");
+        assertError(send("POST", "/clusters/orders", form("cluster_user", "app", "backup_id", "orders/b-1")), 400,
                 "backups are not configured");
         assertError(sendJson("POST", "/clusters/orders", "{not json"), 400, "JSON");
         assertError(sendJson("POST", "/clusters/orders", "[1,2]"), 400, "JSON object");
@@ -223,6 +230,20 @@ class ClusterRoutesTest {
         assertError(send("DELETE", "/clusters/orders", form("password", "wrong-password")), 403, "wrong password");
         assertError(send("DELETE", "/clusters/orders", form()), 400, "password is required");
         assertEquals("PENDING", json(get("/clusters/orders")).path("state").asText());
+    }
+
+    @Test
+    void repeatedWrongPasswordsAre429WithRetryAfterAndCostNoCheck() throws Exception {
+        start(true);
+        send("POST", "/clusters/orders", form("cluster_user", "app", "cluster_password", "right-password"));
+        for (int i = 0; i < 3; i++) {
+            assertError(send("DELETE", "/clusters/orders", form("password", "wrong-password")), 403, "wrong password");
+        }
+        var refused = send("PATCH", "/clusters/orders", form("password", "right-password", "num_nodes", "2"));
+        assertError(refused, 429, "3 wrong passwords in a row");
+        var retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter > 0 && retryAfter <= 30, "Retry-After " + retryAfter);
+        assertEquals(1, json(get("/clusters/orders")).path("num_nodes").asInt(), "the refused resize changed nothing");
     }
 
     @Test
@@ -285,5 +306,7 @@ class ClusterRoutesTest {
         assertError(send("POST", "/clusters/orders/failover", form("password", "wrong-password")), 403, "wrong password");
         assertError(send("POST", "/clusters/orders/failover", form("password", "right-password")), 409, "no writable master");
         assertError(send("POST", "/clusters/nothing/failover", form("password", "right-password")), 404, "does not exist");
+        assertError(send("POST", "/clusters/orders/failover", form("password", "right-password", "force", "maybe")), 400, "force");
+        assertError(send("POST", "/clusters/orders/failover", form("password", "right-password", "force", "true")), 400, "needs a target");
     }
 }

@@ -46,6 +46,13 @@ class JournalKindTest {
     }
 
     @Test
+    void mysqlPayloadsAreNotCutAt64KiB() {
+        var ddl = String.join("\n", JournalSchema.statements(JournalKind.MYSQL));
+        assertTrue(ddl.contains("event_payload LONGBLOB NOT NULL"), ddl);
+        assertTrue(ddl.contains("snapshot_payload LONGBLOB NOT NULL"), ddl);
+    }
+
+    @Test
     void splitsOnSemicolonsAndDropsComments() {
         assertEquals(java.util.List.of("CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"),
                 JournalSchema.split("-- a comment\nCREATE TABLE a (x INT);\n\n  -- another\nCREATE TABLE b (y INT);\n"));

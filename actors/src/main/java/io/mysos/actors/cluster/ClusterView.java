@@ -2,13 +2,20 @@ package io.mysos.actors.cluster;
 
 import io.mysos.actors.JsonSerializable;
 import io.mysos.core.cluster.ClusterStatus;
+import io.mysos.core.cluster.Lag;
+import io.mysos.core.endpoint.RoutingView;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.task.TaskState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What the API shows of one cluster: a read-only snapshot taken from its actor's state. */
+/**
+ * What the API shows of one cluster: a read-only snapshot taken from its actor's state.
+ * {@code replicas} are the live instances besides the master (staging, starting or running);
+ * {@code ended} the instances whose tasks ended, newest first and capped; {@code routing} what the
+ * cluster's endpoints route by ({@code EndpointRouting}).
+ */
 public record ClusterView(
         String name,
         ClusterStatus status,
@@ -22,12 +29,43 @@ public record ClusterView(
         Optional<String> reason,
         Optional<String> backupId,
         boolean semiSync,
-        Optional<Failover> lastFailover) implements JsonSerializable {
+        Optional<Failover> lastFailover,
+        List<EndedView> ended,
+        RoutingView routing) implements JsonSerializable {
+
+    public ClusterView {
+        routing = routing == null ? RoutingView.empty() : routing;
+    }
+
+    /** A view without what the endpoints route to (nothing to route to). */
+    public ClusterView(String name, ClusterStatus status, int numNodes, long epoch, Optional<InstanceView> master,
+                       List<InstanceView> replicas, Resources size, String user, Instant createdAt, Optional<String> reason,
+                       Optional<String> backupId, boolean semiSync, Optional<Failover> lastFailover, List<EndedView> ended) {
+        this(name, status, numNodes, epoch, master, replicas, size, user, createdAt, reason, backupId, semiSync, lastFailover,
+                ended, RoutingView.empty());
+    }
 
     /** The last completed failover or switchover: lost (or handed over) at {@code startedAt}, writable {@code millis} later. */
     public record Failover(long epoch, Optional<String> from, String to, Instant startedAt, long millis, String cause)
             implements JsonSerializable {}
 
-    /** One MySQL instance as the API shows it. */
-    public record InstanceView(String taskId, String host, int port, TaskState state) implements JsonSerializable {}
+    /**
+     * One live MySQL instance as the API shows it: {@code role} is master or replica; {@code lag} how
+     * far a running replica last said it is behind the master (empty before it said, and for the master).
+     */
+    public record InstanceView(String taskId, String host, int port, TaskState state, String role, Optional<Lag> lag)
+            implements JsonSerializable {
+        public boolean catchingUp() {
+            return lag.map(Lag::catchingUp).orElse(false);
+        }
+
+        /** Whether both replication threads ran at its last report; false before it reported (see {@link #lag}). */
+        public boolean replicating() {
+            return lag.map(Lag::replicating).orElse(false);
+        }
+    }
+
+    /** An instance whose task ended: its last state, the reason given, and when (if the journal recorded it). */
+    public record EndedView(String taskId, String host, int port, TaskState state, String reason, Optional<Instant> at)
+            implements JsonSerializable {}
 }

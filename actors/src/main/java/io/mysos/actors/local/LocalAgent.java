@@ -1,15 +1,18 @@
 package io.mysos.actors.local;
 
+import akka.Done;
+import akka.actor.Cancellable;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import io.mysos.actors.cluster.ClusterRegistry;
-import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.offer.Offer;
 import io.mysos.core.protocol.ExecutorReport;
@@ -17,22 +20,13 @@ import io.mysos.core.protocol.TaskData;
 import io.mysos.core.protocol.TaskStatus;
 import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
-import io.mysos.core.task.TaskId;
 import io.mysos.core.task.TaskState;
-import io.mysos.executor.mysql.SandboxLayout;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -40,6 +34,13 @@ import java.util.concurrent.TimeoutException;
  * The resource side of local mode: offers this machine's cpus, memory, disk and ports to the
  * offer router, one offer at a time, and runs each launched instance in-process as a
  * {@link LocalTask} with its own mysqld and sandbox under the instances directory.
+ *
+ * <p>Nothing here blocks the actor's thread: probing ports, deleting sandboxes and waiting for
+ * instances to stop run on Akka's blocking-io dispatcher or in the tasks' own threads, and come
+ * back as messages. When the actor system shuts down (coordinated shutdown, before it terminates)
+ * every mysqld is stopped cleanly and the shutdown waits for them, up to a minute.
+ *
+ * <p>The instances it runs are kept in {@link LocalInstances}; {@link PortProbe} finds the free ports it offers.
  */
 public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
@@ -56,9 +57,15 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         void onReport(ExecutorReport report);
     }
 
-    /** How many free ports one offer lists: plenty for the instances one offer can hold. */
-    static final int PORTS_PER_OFFER = 32;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+    /** Stop every instance cleanly (their data stays); answered once they are down. Sent by the coordinated shutdown. */
+    public record StopInstances(ActorRef<Done> replyTo) implements ResourceSide.Command {}
+
+    private record InstancesStopped(ActorRef<Done> replyTo, Optional<String> failure) implements ResourceSide.Command {}
+
+    /** The ports that were free when probed, for the offer being prepared. */
+    private record PortsProbed(List<PortRange> ports) implements ResourceSide.Command {}
 
     private record FromTask(TaskStatus status) implements ResourceSide.Command {}
 
@@ -66,17 +73,20 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
     private enum OfferTick implements ResourceSide.Command { INSTANCE }
 
-    /** An instance this agent runs and what it holds. */
-    private record Running(TaskData task, LocalTask runner) {}
-
     private final LocalAgentSettings settings;
     private final TaskFactory factory;
     private final TimerScheduler<ResourceSide.Command> timers;
-    private final Map<TaskId, Running> running = new HashMap<>();
-    private Optional<ActorRef<OfferRouter.Command>> router = Optional.empty();
-    private Optional<ActorRef<ClusterRegistry.Command>> registry = Optional.empty();
+    private final LocalInstances instances;
+    private final Executor blocking;
+    private final Cancellable shutdownTask;
+    private Optional<ActorRef<ResourceSide.OfferEvent>> offers = Optional.empty();
+    private Optional<ActorRef<ResourceSide.TaskEvent>> taskEvents = Optional.empty();
     private Optional<String> outstandingOffer = Optional.empty();
+    /** Ports are being probed for the next offer. */
+    private boolean probing;
     private boolean revived;
+    /** The instances were stopped for the shutdown: nothing is offered or started any more. */
+    private boolean stopped;
     private long offerSeq;
 
     public static Behavior<ResourceSide.Command> create(LocalAgentSettings settings, TaskFactory factory) {
@@ -89,12 +99,23 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         this.timers = timers;
         this.settings = settings;
         this.factory = factory;
+        this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        this.instances = new LocalInstances(settings.instancesDir(), blocking);
+        var self = context.getSelf();
+        var system = context.getSystem();
+        this.shutdownTask = CoordinatedShutdown.get(system).addCancellableTask(
+                CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-local-instances",
+                () -> AskPattern.ask(self, StopInstances::new, SHUTDOWN_WAIT.plusSeconds(5), system.scheduler()));
     }
 
     @Override
     public Receive<ResourceSide.Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(ResourceSide.Attach.class, this::onAttach)
+                .onMessage(ResourceSide.SubscribeOffers.class, this::onSubscribeOffers)
+                .onMessage(ResourceSide.SubscribeTasks.class, this::onSubscribeTasks)
+                .onMessage(PortsProbed.class, this::onPortsProbed)
+                .onMessage(StopInstances.class, this::onStopInstances)
+                .onMessage(InstancesStopped.class, this::onInstancesStopped)
                 .onMessageEquals(ResourceSide.Revive.INSTANCE, this::onRevive)
                 .onMessageEquals(ResourceSide.Suppress.INSTANCE, this::onSuppress)
                 .onMessageEquals(OfferTick.INSTANCE, this::onOfferTick)
@@ -102,6 +123,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
                 .onMessage(ResourceSide.Decline.class, this::onDecline)
                 .onMessage(ResourceSide.Kill.class, this::onKill)
                 .onMessage(ResourceSide.Send.class, this::onSend)
+                .onMessage(ResourceSide.Release.class, this::onRelease)
                 .onMessage(ResourceSide.Reconcile.class, this::onReconcile)
                 .onMessage(FromTask.class, this::onTaskStatus)
                 .onMessage(FromTaskReport.class, this::onTaskReport)
@@ -109,10 +131,17 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
                 .build();
     }
 
-    private Behavior<ResourceSide.Command> onAttach(ResourceSide.Attach msg) {
-        router = Optional.of(msg.router());
-        registry = Optional.of(msg.registry());
-        msg.router().tell(new OfferRouter.ResourcesConnected(getContext().getSelf()));
+    private Behavior<ResourceSide.Command> onSubscribeOffers(ResourceSide.SubscribeOffers msg) {
+        offers = Optional.of(msg.subscriber());
+        // A new subscriber knows of no offer: the outstanding one (if any) is void for it.
+        outstandingOffer = Optional.empty();
+        msg.subscriber().tell(ResourceSide.Connected.INSTANCE);
+        offerIfIdle();
+        return this;
+    }
+
+    private Behavior<ResourceSide.Command> onSubscribeTasks(ResourceSide.SubscribeTasks msg) {
+        taskEvents = Optional.of(msg.subscriber());
         return this;
     }
 
@@ -155,28 +184,31 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
     }
 
     private Behavior<ResourceSide.Command> onKill(ResourceSide.Kill msg) {
-        var task = running.get(msg.taskId());
-        if (task != null) {
-            task.runner().kill();
-        } else {
-            tellStatus(new TaskStatus(msg.taskId(), TaskState.KILLED, "not running on agent " + settings.agentId()));
-        }
+        instances.runner(msg.taskId()).ifPresentOrElse(LocalTask::kill,
+                () -> tellStatus(new TaskStatus(msg.taskId(), TaskState.KILLED, "not running on agent " + settings.agentId())));
         return this;
     }
 
     private Behavior<ResourceSide.Command> onSend(ResourceSide.Send msg) {
-        var task = running.get(msg.taskId());
-        if (task != null) {
-            task.runner().handle(msg.command());
-        } else {
-            getContext().getLog().info("Dropping {} for task {}: it does not run here", msg.command(), msg.taskId());
+        instances.runner(msg.taskId()).ifPresentOrElse(runner -> runner.handle(msg.command()),
+                () -> getContext().getLog().info("Dropping {} for task {}: it does not run here", msg.command(), msg.taskId()));
+        return this;
+    }
+
+    /** The task will not come back: its mysqld (should it still run) and its sandbox go, off this thread. */
+    private Behavior<ResourceSide.Command> onRelease(ResourceSide.Release msg) {
+        if (instances.release(msg.taskId())) {
+            offerIfIdle();
         }
         return this;
     }
 
     private Behavior<ResourceSide.Command> onReconcile(ResourceSide.Reconcile msg) {
         for (var task : msg.tasks()) {
-            if (!running.containsKey(task.taskId())) {
+            if (stopped) {
+                break;
+            }
+            if (!instances.runs(task.taskId())) {
                 start(task).ifPresent(LocalTask::recover);
             }
         }
@@ -185,10 +217,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
 
     private Behavior<ResourceSide.Command> onTaskStatus(FromTask msg) {
         var status = msg.status();
-        if (status.state().isTerminal() && running.remove(status.taskId()) != null) {
-            if (status.state() == TaskState.KILLED) {
-                removeSandbox(status.taskId());
-            }
+        if (status.state().isTerminal() && instances.ended(status)) {
             offerIfIdle();
         }
         tellStatus(status);
@@ -196,20 +225,34 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
     }
 
     private Behavior<ResourceSide.Command> onTaskReport(FromTaskReport msg) {
-        registry.ifPresent(r -> r.tell(new ClusterRegistry.ReportReceived(msg.report())));
+        taskEvents.ifPresent(r -> r.tell(new ResourceSide.ExecutorMessageReceived(msg.report())));
         return this;
     }
 
-    /** Stops every mysqld cleanly (their data stays for the next start), waiting a bounded time for them. */
+    /** Stops every mysqld cleanly (their data stays for the next start); answers once they are down, or after a minute. */
+    private Behavior<ResourceSide.Command> onStopInstances(StopInstances msg) {
+        stopped = true;
+        revived = false;
+        outstandingOffer = Optional.empty();
+        getContext().getLog().info("Local agent stopping: shutting down {} instance(s)", instances.size());
+        var stopping = instances.shutdownAll();
+        getContext().pipeToSelf(stopping.orTimeout(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                (ok, failure) -> new InstancesStopped(msg.replyTo(), Optional.ofNullable(failure).map(Throwable::toString)));
+        return this;
+    }
+
+    private Behavior<ResourceSide.Command> onInstancesStopped(InstancesStopped msg) {
+        msg.failure().ifPresent(f -> getContext().getLog().warn("Not every mysqld stopped cleanly within {}: {}", SHUTDOWN_WAIT, f));
+        msg.replyTo().tell(Done.getInstance());
+        return this;
+    }
+
+    /** Stopped without the coordinated shutdown (e.g. by a test): the instances are still stopped, without waiting. */
     private Behavior<ResourceSide.Command> onStop() {
-        getContext().getLog().info("Local agent stopping: shutting down {} instance(s)", running.size());
-        var stopping = running.values().stream().map(r -> r.runner().shutdown()).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(stopping).get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            getContext().getLog().warn("Not every mysqld stopped cleanly within {}: {}", SHUTDOWN_WAIT, e.toString());
+        shutdownTask.cancel();
+        if (instances.size() > 0) {
+            getContext().getLog().info("Local agent stopped: shutting down {} instance(s)", instances.size());
+            instances.shutdownAll();
         }
         return this;
     }
@@ -228,8 +271,8 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
             }
         };
         try {
-            var runner = factory.create(task, sandbox(task.taskId()), listener);
-            running.put(task.taskId(), new Running(task, runner));
+            var runner = factory.create(task, instances.sandbox(task.taskId()), listener);
+            instances.add(task, runner);
             return Optional.of(runner);
         } catch (RuntimeException e) {
             // E.g. a sealed password that does not open with this key: the task cannot run here.
@@ -239,62 +282,36 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         }
     }
 
-    private Path sandbox(TaskId taskId) {
-        return settings.instancesDir().resolve(taskId.value());
-    }
-
-    private void removeSandbox(TaskId taskId) {
-        var dir = sandbox(taskId);
-        CompletableFuture.runAsync(() -> {
-            try {
-                SandboxLayout.deleteTree(dir);
-            } catch (IOException e) {
-                // A sandbox that could not be removed only costs disk; the instance is gone either way.
-            }
-        });
-    }
-
     private void tellStatus(TaskStatus status) {
-        registry.ifPresent(r -> r.tell(new ClusterRegistry.StatusUpdate(status)));
+        taskEvents.ifPresent(r -> r.tell(new ResourceSide.TaskStatusReceived(status)));
     }
 
-    /** Offers what is free, when offers are wanted and none is out. */
+    /** Offers what is free, when offers are wanted and none is out: first the ports are probed, off this thread. */
     private void offerIfIdle() {
-        if (!revived || outstandingOffer.isPresent() || router.isEmpty()) {
+        if (!revived || stopped || outstandingOffer.isPresent() || probing || offers.isEmpty()) {
             return;
         }
+        probing = true;
+        var taken = instances.takenPorts();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> PortProbe.freePorts(settings.host(), settings.ports(), taken), blocking),
+                (ports, failure) -> new PortsProbed(failure == null ? ports : List.of()));
+    }
+
+    private Behavior<ResourceSide.Command> onPortsProbed(PortsProbed msg) {
+        probing = false;
+        if (!revived || stopped || outstandingOffer.isPresent() || offers.isEmpty()) {
+            return this;
+        }
+        // Instances may have been started (reconciled) while the ports were probed.
+        var taken = instances.takenPorts();
+        var ports = msg.ports().stream().filter(r -> !taken.contains(r.begin())).toList();
         var id = settings.agentId() + "-offer-" + (++offerSeq);
         outstandingOffer = Optional.of(id);
-        var offer = new Offer(id, settings.agentId(), settings.host(), free(), freePorts());
-        router.get().tell(new OfferRouter.OffersReceived(List.of(offer)));
+        offers.get().tell(new ResourceSide.OffersReceived(List.of(new Offer(id, settings.agentId(), settings.host(), free(), ports))));
+        return this;
     }
 
     private Resources free() {
-        var used = running.values().stream().map(r -> r.task().resources()).reduce(Resources.NONE, Resources::plus);
-        return settings.resources().minus(used);
-    }
-
-    /** Up to {@value #PORTS_PER_OFFER} ports of the ranges that no instance holds and nothing else listens on. */
-    private List<PortRange> freePorts() {
-        var taken = running.values().stream().map(r -> r.task().port()).toList();
-        var ports = new ArrayList<PortRange>();
-        for (var range : settings.ports()) {
-            for (int port = range.begin(); port <= range.end() && ports.size() < PORTS_PER_OFFER; port++) {
-                if (!taken.contains(port) && canBind(port)) {
-                    ports.add(new PortRange(port, port));
-                }
-            }
-        }
-        return ports;
-    }
-
-    private boolean canBind(int port) {
-        try (var socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return settings.resources().minus(instances.used());
     }
 }

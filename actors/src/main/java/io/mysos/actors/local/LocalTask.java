@@ -15,6 +15,20 @@ public interface LocalTask {
     /** Stop the instance for good; confirmed by a KILLED status. */
     void kill();
 
+    /**
+     * The task ended (or is given up) and will not come back: stop its mysqld if it still runs and
+     * delete its sandbox with its data, reporting nothing more. Returns at once; completes once the
+     * sandbox is gone.
+     */
+    CompletableFuture<Void> discard();
+
     /** Stop the instance because Mysos itself stops; its data stays for the next start. Completes once it is down. */
     CompletableFuture<Void> shutdown();
+
+    /**
+     * Let go of the instance without stopping it, because Mysos stops but the instances stay up
+     * (a crash, or {@code --leave-running}); the next start adopts the running mysqld. Nothing
+     * to let go of by default.
+     */
+    default void detach() {}
 }

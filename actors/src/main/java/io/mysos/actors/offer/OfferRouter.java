@@ -6,8 +6,10 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mysos.actors.JsonSerializable;
-import io.mysos.actors.cluster.ClusterActor;
+import io.mysos.actors.Instruments;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.offer.Demand;
 import io.mysos.core.offer.Offer;
@@ -27,64 +29,98 @@ import java.util.Optional;
  * decision is {@link OfferMatcher}'s). Each placement is put to its cluster actor, which records
  * the instance before anything is launched; the router then launches the accepted tasks of an
  * offer in one call and declines what nobody took. With no demand it suppresses offers.
+ *
+ * <p>The router owns the placement protocol: a cluster tells it its {@link UpdateDemand demand},
+ * the router asks the cluster to take a {@link Place placement} and tells it its {@link Shortfall}.
+ * Clusters adapt {@link ToCluster} into their own protocol, so this package knows no cluster type.
+ * Offers arrive as the resource side's {@link ResourceSide.OfferEvent}s, adapted here.
  */
 public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
 
     public sealed interface Command extends JsonSerializable {}
 
-    /** A resource side is up and will send offers. */
-    public record ResourcesConnected(ActorRef<ResourceSide.Command> side) implements Command {}
-
-    /** The resource side lost its connection; offers it sent are void. */
-    public enum ResourcesDisconnected implements Command { INSTANCE }
-
-    public record OffersReceived(List<Offer> offers) implements Command {}
-
-    public record OfferRescinded(String offerId) implements Command {}
-
-    /** A cluster's current need; {@code instances == 0} withdraws it. */
-    public record UpdateDemand(Demand demand, ActorRef<ClusterActor.Command> cluster) implements Command {}
+    /** A cluster's current need; {@code instances == 0} withdraws it. Placements and shortfalls go to {@code cluster}. */
+    public record UpdateDemand(Demand demand, ActorRef<ToCluster> cluster) implements Command {}
 
     public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
     /** Whether resources are connected, and how many instances clusters are waiting for. */
     public record Status(boolean connected, int instancesWanted) implements JsonSerializable {}
 
+    // ---------------------------------------------------------------- to the clusters
+
+    /** What the router says to a cluster that has a demand. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({@JsonSubTypes.Type(value = Place.class, name = "place"), @JsonSubTypes.Type(value = Shortfall.class, name = "shortfall")})
+    public sealed interface ToCluster extends JsonSerializable {}
+
+    /** Take this placement (one instance on one offer), recording it before answering. */
+    public record Place(Placement placement, ActorRef<PlaceResult> replyTo) implements ToCluster {}
+
+    /** Why the router cannot place this cluster's demand, or empty once it can. */
+    public record Shortfall(Optional<String> reason) implements ToCluster {}
+
+    public sealed interface PlaceResult extends JsonSerializable {}
+
+    /** The cluster recorded the instance; launch this task. */
+    public record Accepted(Placement placement, TaskData task) implements PlaceResult {}
+
+    public record Rejected(Placement placement, String why) implements PlaceResult {}
+
+    // ---------------------------------------------------------------- internal
+
+    private record FromResources(ResourceSide.OfferEvent event) implements Command {}
+
     private record PlacementAnswered(Placement placement, Optional<TaskData> task) implements Command {}
 
     /** One offer whose placements are being put to their clusters. */
-    private record PendingOffer(Offer offer, int awaiting, List<TaskData> accepted) {}
+    private record PendingOffer(Offer offer, int awaiting, List<TaskData> accepted, List<ResourceSide.TaskVolume> volumes) {}
+
+    private static final String NOT_CONNECTED = "waiting for resources: no resources are connected";
 
     private final Duration placeTimeout;
+    private final ActorRef<ResourceSide.Command> resources;
+    /** The resource side while it is connected. */
     private Optional<ActorRef<ResourceSide.Command>> side = Optional.empty();
     private final Map<String, UpdateDemand> demands = new LinkedHashMap<>();
     private final Map<String, PendingOffer> pending = new HashMap<>();
     private boolean suppressed = true;
 
-    public static Behavior<Command> create(Duration placeTimeout) {
-        return Behaviors.setup(context -> new OfferRouter(context, placeTimeout));
+    /** A router for the offers of {@code resources}, to which it subscribes at once (again after a restart). */
+    public static Behavior<Command> create(ActorRef<ResourceSide.Command> resources, Duration placeTimeout) {
+        return Behaviors.setup(context -> new OfferRouter(context, resources, placeTimeout));
     }
 
-    private OfferRouter(ActorContext<Command> context, Duration placeTimeout) {
+    private OfferRouter(ActorContext<Command> context, ActorRef<ResourceSide.Command> resources, Duration placeTimeout) {
         super(context);
+        this.resources = resources;
         this.placeTimeout = placeTimeout;
+        resources.tell(new ResourceSide.SubscribeOffers(context.messageAdapter(ResourceSide.OfferEvent.class, FromResources::new)));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(ResourcesConnected.class, this::onConnected)
-                .onMessageEquals(ResourcesDisconnected.INSTANCE, this::onDisconnected)
-                .onMessage(OffersReceived.class, this::onOffers)
-                .onMessage(OfferRescinded.class, this::onRescinded)
+                .onMessage(FromResources.class, this::onResources)
                 .onMessage(UpdateDemand.class, this::onDemand)
                 .onMessage(PlacementAnswered.class, this::onAnswered)
                 .onMessage(GetStatus.class, this::onGetStatus)
                 .build();
     }
 
-    private Behavior<Command> onConnected(ResourcesConnected msg) {
-        side = Optional.of(msg.side());
+    private Behavior<Command> onResources(FromResources msg) {
+        var event = msg.event();
+        if (event instanceof ResourceSide.OffersReceived offers) {
+            return onOffers(offers);
+        }
+        if (event instanceof ResourceSide.OfferRescinded rescinded) {
+            return onRescinded(rescinded);
+        }
+        return event == ResourceSide.Connected.INSTANCE ? onConnected() : onDisconnected();
+    }
+
+    private Behavior<Command> onConnected() {
+        side = Optional.of(resources);
         suppressed = true;
         reviveOrSuppress();
         return this;
@@ -93,8 +129,7 @@ public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
     private Behavior<Command> onDisconnected() {
         side = Optional.empty();
         pending.clear();
-        demands.values().forEach(d -> d.cluster().tell(new ClusterActor.Shortfall(
-                Optional.of("waiting for resources: no resources are connected"))));
+        demands.values().forEach(d -> d.cluster().tell(new Shortfall(Optional.of(NOT_CONNECTED))));
         return this;
     }
 
@@ -104,12 +139,12 @@ public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
         if (msg.demand().instances() <= 0) {
             demands.remove(name);
             if (before.isPresent()) {
-                msg.cluster().tell(new ClusterActor.Shortfall(Optional.empty()));
+                msg.cluster().tell(new Shortfall(Optional.empty()));
             }
         } else {
             demands.put(name, msg);
             if (side.isEmpty()) {
-                msg.cluster().tell(new ClusterActor.Shortfall(Optional.of("waiting for resources: no resources are connected")));
+                msg.cluster().tell(new Shortfall(Optional.of(NOT_CONNECTED)));
             }
         }
         // Clusters repeat their demand periodically; only a change is news to the resource side.
@@ -119,20 +154,22 @@ public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
         return this;
     }
 
-    private Behavior<Command> onOffers(OffersReceived msg) {
+    private Behavior<Command> onOffers(ResourceSide.OffersReceived msg) {
         if (side.isEmpty()) {
             return this;
         }
         var wanted = demands.values().stream().map(UpdateDemand::demand).toList();
         var match = OfferMatcher.match(msg.offers(), wanted);
+        Instruments.of(getContext().getSystem()).offersReceived(msg.offers().size());
         if (!match.unusedOffers().isEmpty()) {
+            Instruments.of(getContext().getSystem()).offersDeclined(match.unusedOffers().size());
             side.get().tell(new ResourceSide.Decline(match.unusedOffers()));
         }
         var offersById = new HashMap<String, Offer>();
         msg.offers().forEach(o -> offersById.put(o.id(), o));
         var placedPerCluster = new HashMap<String, Integer>();
         OfferMatcher.byOffer(match.placements()).forEach((offerId, placements) -> {
-            pending.put(offerId, new PendingOffer(offersById.get(offerId), placements.size(), List.of()));
+            pending.put(offerId, new PendingOffer(offersById.get(offerId), placements.size(), List.of(), List.of()));
             placements.forEach(p -> {
                 placedPerCluster.merge(p.cluster(), 1, Integer::sum);
                 ask(p);
@@ -143,17 +180,17 @@ public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
             var reason = placed >= demand.demand().instances()
                     ? Optional.<String>empty()
                     : Optional.of(OfferMatcher.shortfall(demand.demand(), msg.offers()));
-            demand.cluster().tell(new ClusterActor.Shortfall(reason));
+            demand.cluster().tell(new Shortfall(reason));
         }
         return this;
     }
 
     private void ask(Placement placement) {
         var cluster = demands.get(placement.cluster()).cluster();
-        getContext().ask(ClusterActor.PlaceResult.class, cluster, placeTimeout,
-                replyTo -> new ClusterActor.Place(placement, replyTo),
+        getContext().ask(PlaceResult.class, cluster, placeTimeout,
+                replyTo -> new Place(placement, replyTo),
                 (result, failure) -> new PlacementAnswered(placement,
-                        result instanceof ClusterActor.Accepted accepted ? Optional.of(accepted.task()) : Optional.empty()));
+                        result instanceof Accepted accepted ? Optional.of(accepted.task()) : Optional.empty()));
     }
 
     private Behavior<Command> onAnswered(PlacementAnswered msg) {
@@ -164,18 +201,26 @@ public final class OfferRouter extends AbstractBehavior<OfferRouter.Command> {
         }
         var accepted = new ArrayList<>(entry.accepted());
         msg.task().ifPresent(accepted::add);
+        var volumes = new ArrayList<>(entry.volumes());
+        msg.task().flatMap(t -> msg.placement().volumeFor(t.taskId()))
+                .ifPresent(v -> volumes.add(new ResourceSide.TaskVolume(msg.task().get().taskId(), v.id(), v.create())));
         if (entry.awaiting() > 1) {
-            pending.put(offerId, new PendingOffer(entry.offer(), entry.awaiting() - 1, accepted));
+            pending.put(offerId, new PendingOffer(entry.offer(), entry.awaiting() - 1, accepted, volumes));
             return this;
         }
         pending.remove(offerId);
+        if (accepted.isEmpty()) {
+            Instruments.of(getContext().getSystem()).offersDeclined(1);
+        } else {
+            Instruments.of(getContext().getSystem()).offersUsed(1);
+        }
         side.ifPresent(s -> s.tell(accepted.isEmpty()
                 ? new ResourceSide.Decline(List.of(offerId))
-                : new ResourceSide.Launch(offerId, List.copyOf(accepted))));
+                : new ResourceSide.Launch(offerId, List.copyOf(accepted), volumes)));
         return this;
     }
 
-    private Behavior<Command> onRescinded(OfferRescinded msg) {
+    private Behavior<Command> onRescinded(ResourceSide.OfferRescinded msg) {
         pending.remove(msg.offerId());
         return this;
     }

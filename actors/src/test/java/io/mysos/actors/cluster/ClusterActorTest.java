@@ -9,6 +9,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
+import io.mysos.core.cluster.ClusterEvent;
 import io.mysos.core.cluster.ClusterSpec;
 import io.mysos.core.cluster.ClusterStatus;
 import io.mysos.core.offer.Placement;
@@ -40,7 +41,7 @@ class ClusterActorTest {
     private TestProbe<ClusterRegistry.Command> registry;
     private TestProbe<OfferRouter.Command> router;
     private TestProbe<ResourceSide.Command> resources;
-    private EventSourcedBehaviorTestKit<ClusterActor.Command, ClusterActor.Event, ClusterActor.State> cluster;
+    private EventSourcedBehaviorTestKit<ClusterActor.Command, ClusterEvent, ClusterState> cluster;
 
     @AfterAll
     static void shutdown() {
@@ -54,8 +55,8 @@ class ClusterActorTest {
         resources = KIT.createTestProbe();
         var peers = new ClusterActor.Peers(registry.ref(), router.ref(), resources.ref());
         // A long converge interval: these tests see only the messages that follow events.
-        var settings = new ClusterActor.Settings(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(200),
-                Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
+        var settings = ClusterActor.Settings.fromConfig(com.typesafe.config.ConfigFactory.parseString("mysos.cluster.converge-interval = 1h")
+                .withFallback(com.typesafe.config.ConfigFactory.load())).withClock(Clock.fixed(NOW, ZoneOffset.UTC));
         cluster = EventSourcedBehaviorTestKit.create(KIT.system(), ClusterActor.create("orders", peers, settings));
     }
 
@@ -70,8 +71,8 @@ class ClusterActorTest {
 
     private TaskId place(int port) {
         var placement = new Placement("orders", "offer-" + port, "agent-1", "127.0.0.1", port, Resources.DEFAULT_INSTANCE);
-        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
-        var accepted = assertInstanceOf(ClusterActor.Accepted.class, result.reply());
+        var result = cluster.<OfferRouter.PlaceResult>runCommand(r -> new ClusterActor.FromRouter(new OfferRouter.Place(placement, r)));
+        var accepted = assertInstanceOf(OfferRouter.Accepted.class, result.reply());
         assertEquals(port, accepted.task().port());
         return accepted.task().taskId();
     }
@@ -86,19 +87,38 @@ class ClusterActorTest {
         return probe.receiveMessage().orElseThrow();
     }
 
-    /** Skips demand updates (the actor repeats them) until one asks for {@code instances}. */
+    /**
+     * The demands told since the last check (runCommand returns once the actor carried out the
+     * command, so the router's queue is complete) repeat the last one checked, then ask for
+     * {@code instances}; any other demand fails.
+     */
     private io.mysos.core.offer.Demand expectDemand(int instances) {
-        var found = router.fishForMessage(Duration.ofSeconds(3), m -> m instanceof OfferRouter.UpdateDemand u
-                && u.demand().instances() == instances
-                ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-                : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
-        return ((OfferRouter.UpdateDemand) found.get(found.size() - 1)).demand();
+        var told = ClusterSimulation.takeQueued(router).stream().filter(OfferRouter.UpdateDemand.class::isInstance)
+                .map(m -> ((OfferRouter.UpdateDemand) m).demand()).toList();
+        var counts = told.stream().map(io.mysos.core.offer.Demand::instances).toList();
+        if (told.isEmpty() || counts.get(counts.size() - 1) != instances
+                || counts.stream().dropWhile(n -> n == lastDemand).anyMatch(n -> n != instances)) {
+            throw new AssertionError("expected demands " + lastDemand + "... then " + instances + ", but the actor told " + counts);
+        }
+        lastDemand = instances;
+        return told.get(told.size() - 1);
     }
+
+    /** Forgets the demands told while a cluster was set up; the last one asks for {@code instances}. */
+    private void demandSettledAt(int instances) {
+        var told = ClusterSimulation.takeQueued(router).stream().filter(OfferRouter.UpdateDemand.class::isInstance)
+                .map(m -> ((OfferRouter.UpdateDemand) m).demand().instances()).toList();
+        assertEquals(instances, told.get(told.size() - 1), "demands told: " + told);
+        lastDemand = instances;
+    }
+
+    /** The demand last checked (an actor without a cluster asks for none). */
+    private int lastDemand;
 
     @Test
     void createRecordsTheClusterAndAsksForItsInstances() {
         var result = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(3), SECRETS, NOW, r));
-        assertEquals(List.of(new ClusterActor.ClusterCreated(spec(3), SECRETS, NOW)), result.events());
+        assertEquals(List.of(new ClusterEvent.ClusterCreated(spec(3), SECRETS, NOW)), result.events());
         var demand = expectDemand(3);
         assertEquals(Resources.DEFAULT_INSTANCE, demand.size());
     }
@@ -115,10 +135,10 @@ class ClusterActorTest {
     void placementIsRecordedBeforeTheLaunchWithAServerIdThatIsNeverZero() {
         create(2);
         var placement = new Placement("orders", "offer-1", "agent-1", "127.0.0.1", 31000, Resources.DEFAULT_INSTANCE);
-        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
-        var added = assertInstanceOf(ClusterActor.ReplicaAdded.class, result.event());
+        var result = cluster.<OfferRouter.PlaceResult>runCommand(r -> new ClusterActor.FromRouter(new OfferRouter.Place(placement, r)));
+        var added = assertInstanceOf(ClusterEvent.ReplicaAdded.class, result.event());
         assertEquals(TaskId.of("orders", 1), added.taskId());
-        var accepted = assertInstanceOf(ClusterActor.Accepted.class, result.reply());
+        var accepted = assertInstanceOf(OfferRouter.Accepted.class, result.reply());
         assertEquals(1, accepted.task().serverId());
         assertEquals("app", accepted.task().user());
         assertEquals("correct-horse", KEY.open(accepted.task().userPassword()));
@@ -129,9 +149,9 @@ class ClusterActorTest {
         create(1);
         place(31000);
         var placement = new Placement("orders", "offer-2", "agent-1", "127.0.0.1", 31001, Resources.DEFAULT_INSTANCE);
-        var result = cluster.<ClusterActor.PlaceResult>runCommand(r -> new ClusterActor.Place(placement, r));
+        var result = cluster.<OfferRouter.PlaceResult>runCommand(r -> new ClusterActor.FromRouter(new OfferRouter.Place(placement, r)));
         assertTrue(result.events().isEmpty());
-        assertInstanceOf(ClusterActor.Rejected.class, result.reply());
+        assertInstanceOf(OfferRouter.Rejected.class, result.reply());
     }
 
     @Test
@@ -139,21 +159,23 @@ class ClusterActorTest {
         create(2);
         var first = place(31000);
         var second = place(31001);
-        resources.expectNoMessage(Duration.ofMillis(50));
+        assertEquals(List.of(), ClusterSimulation.takeQueued(resources));
         var result = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(second, TaskState.RUNNING, "")));
-        assertEquals(List.of(new ClusterActor.TaskStateChanged(second, TaskState.RUNNING, ""),
-                new ClusterActor.MasterElected(0, second, Map.of())), result.events());
+        assertEquals(List.of(new ClusterEvent.TaskStateChanged(second, TaskState.RUNNING, "", NOW),
+                new ClusterEvent.MasterElected(0, second, Map.of())), result.events());
         assertEquals(new ResourceSide.Send(second, new ExecutorCommand.Promote(0)), resources.receiveMessage());
 
         status(first, TaskState.RUNNING);
-        resources.expectNoMessage(Duration.ofMillis(100));
-        assertEquals(Optional.of(second), cluster.getState().life().orElseThrow().master());
+        assertEquals(List.of(), ClusterSimulation.takeQueued(resources));
+        assertEquals(Optional.of(second), cluster.getState().current().orElseThrow().master());
         assertEquals(ClusterStatus.PENDING, view().status(), "not running until the instances confirm their roles");
 
         cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(second, 0)));
         assertEquals(new ResourceSide.Send(first, new ExecutorCommand.Reparent(0, "127.0.0.1", 31001)), resources.receiveMessage(),
                 "replicas follow the master once it is writable");
         cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Reparented(first, 0, "127.0.0.1", 31001)));
+        assertEquals(ClusterStatus.PENDING, view().status(), "not running until the replica says it is in sync");
+        cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.ReplicationLag(first, 0, Optional.of(0L), 0, false)));
         var view = view();
         assertEquals(ClusterStatus.RUNNING, view.status());
         assertEquals(second.value(), view.master().orElseThrow().taskId());
@@ -185,9 +207,10 @@ class ClusterActorTest {
         var replica = place(31001);
         status(master, TaskState.RUNNING);
         status(replica, TaskState.RUNNING);
+        demandSettledAt(0);
         var failed = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(replica, TaskState.FAILED, "")));
-        assertEquals(List.of(new ClusterActor.TaskStateChanged(replica, TaskState.FAILED, ""),
-                new ClusterActor.ReplicaLost(replica, "FAILED")), failed.events());
+        assertEquals(List.of(new ClusterEvent.TaskStateChanged(replica, TaskState.FAILED, "", NOW),
+                new ClusterEvent.ReplicaLost(replica, "FAILED", NOW)), failed.events());
         expectDemand(1);
         var replacement = place(31002);
         assertEquals(TaskId.of("orders", 3), replacement);
@@ -200,8 +223,8 @@ class ClusterActorTest {
         var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("wrong-password", probe.ref()));
         assertEquals(new ClusterActor.WrongPassword("orders"), probe.receiveMessage(Duration.ofSeconds(5)));
-        assertTrue(cluster.getState().life().isPresent());
-        assertTrue(!cluster.getState().life().get().deleting());
+        assertTrue(cluster.getState().current().isPresent());
+        assertInstanceOf(ClusterState.Active.class, cluster.getState(), "not being deleted");
     }
 
     @Test
@@ -220,9 +243,9 @@ class ClusterActorTest {
 
         status(a, TaskState.KILLED);
         var last = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(b, TaskState.KILLED, "")));
-        assertEquals(List.of(new ClusterActor.TaskStateChanged(b, TaskState.KILLED, ""),
-                new ClusterActor.ClusterTerminated(NOW)), last.events());
-        assertTrue(cluster.getState().life().isEmpty());
+        assertEquals(List.of(new ClusterEvent.TaskStateChanged(b, TaskState.KILLED, "", NOW),
+                new ClusterEvent.ClusterTerminated(NOW)), last.events());
+        assertTrue(cluster.getState().current().isEmpty());
         registry.fishForMessage(Duration.ofSeconds(3), m -> m instanceof ClusterRegistry.ClusterGone
                 ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
                 : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
@@ -234,10 +257,10 @@ class ClusterActorTest {
         var probe = KIT.<ClusterActor.Outcome>createTestProbe();
         cluster.runCommand(new ClusterActor.Delete("correct-horse", probe.ref()));
         probe.receiveMessage(Duration.ofSeconds(5));
-        assertTrue(cluster.getState().life().isEmpty());
+        assertTrue(cluster.getState().current().isEmpty());
         var again = cluster.<ClusterActor.CreateResult>runCommand(r -> new ClusterActor.Create(spec(1), SECRETS, NOW, r));
         assertTrue(again.events().isEmpty());
-        assertTrue(cluster.getState().life().isEmpty());
+        assertTrue(cluster.getState().current().isEmpty());
     }
 
     @Test
@@ -271,7 +294,7 @@ class ClusterActorTest {
     @Test
     void pendingClusterExplainsWhatItWaitsFor() {
         create(3);
-        cluster.runCommand(new ClusterActor.Shortfall(Optional.of("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb")));
+        cluster.runCommand(new ClusterActor.FromRouter(new OfferRouter.Shortfall(Optional.of("waiting for resources: 3 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb"))));
         var probe = KIT.<Optional<ClusterView>>createTestProbe();
         cluster.runCommand(new ClusterActor.GetView(probe.ref()));
         var view = probe.receiveMessage().orElseThrow();
@@ -290,19 +313,19 @@ class ClusterActorTest {
         cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(master, 0)));
         var lost = cluster.runCommand(new ClusterActor.StatusUpdate(new TaskStatus(master, TaskState.FAILED, "gone")));
         assertEquals(3, lost.events().size());
-        var election = cluster.getState().life().orElseThrow().election().orElseThrow();
+        var election = cluster.getState().current().orElseThrow().election().orElseThrow();
         assertEquals(List.of(replica), election.candidates());
         cluster.restart();
-        assertEquals(election, cluster.getState().life().orElseThrow().election().orElseThrow());
+        assertEquals(election, cluster.getState().current().orElseThrow().election().orElseThrow());
 
         var position = io.mysos.core.election.Position.mariadb("0-1-42");
         var elected = cluster.runCommand(new ClusterActor.ReportReceived(
                 new ExecutorReport.PositionReported(replica, 1, position, position)));
-        assertEquals(List.of(new ClusterActor.MasterElected(1, replica, Map.of(replica.value(), "mariadb:0-1-42"))), elected.events());
+        assertEquals(List.of(new ClusterEvent.MasterElected(1, replica, Map.of(replica.value(), "mariadb:0-1-42"))), elected.events());
         var completed = cluster.runCommand(new ClusterActor.ReportReceived(new ExecutorReport.Promoted(replica, 1)));
-        assertInstanceOf(ClusterActor.FailoverCompleted.class, completed.event());
+        assertInstanceOf(ClusterEvent.FailoverCompleted.class, completed.event());
         var before = cluster.getState();
-        assertTrue(before.life().orElseThrow().lastFailover().isPresent());
+        assertTrue(before.current().orElseThrow().lastFailover().isPresent());
         cluster.restart();
         assertEquals(before, cluster.getState());
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -14,6 +13,7 @@ import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
+import io.mysos.core.cluster.ClusterEvent;
 import io.mysos.core.cluster.ClusterSpec;
 import io.mysos.core.election.Position;
 import io.mysos.core.offer.Placement;
@@ -57,6 +57,8 @@ final class ClusterSimulation implements AutoCloseable {
     final TestProbe<ResourceSide.Command> resources;
     final ClusterActor.Settings settings;
     ActorRef<ClusterActor.Command> cluster;
+    /** The demand last checked by {@link #expectDemand} (0 once {@link #runningCluster} has every instance). */
+    private int lastDemand;
     private int nextPort = 31000;
 
     /** A java.time.Clock that manual time moves: events carry its instants. */
@@ -90,8 +92,8 @@ final class ClusterSimulation implements AutoCloseable {
         registry = kit.createTestProbe();
         router = kit.createTestProbe();
         resources = kit.createTestProbe();
-        settings = new ClusterActor.Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(200),
-                Duration.ofSeconds(5), clock);
+        // The timings of reference.conf (converge 1 s, staging 30 s, query 200 ms, election 5 s), on manual time.
+        settings = ClusterActor.Settings.fromConfig(config).withClock(clock);
         start();
     }
 
@@ -129,11 +131,11 @@ final class ClusterSimulation implements AutoCloseable {
     }
 
     TaskId place() {
-        var probe = kit.<ClusterActor.PlaceResult>createTestProbe();
+        var probe = kit.<OfferRouter.PlaceResult>createTestProbe();
         var placement = new Placement(NAME, "offer-" + nextPort, "agent-1", "10.0.0." + (nextPort - 30999), nextPort++,
                 Resources.DEFAULT_INSTANCE);
-        cluster.tell(new ClusterActor.Place(placement, probe.ref()));
-        return assertInstanceOf(ClusterActor.Accepted.class, probe.receiveMessage()).task().taskId();
+        cluster.tell(new ClusterActor.FromRouter(new OfferRouter.Place(placement, probe.ref())));
+        return assertInstanceOf(OfferRouter.Accepted.class, probe.receiveMessage()).task().taskId();
     }
 
     void status(TaskId task, TaskState state) {
@@ -156,7 +158,14 @@ final class ClusterSimulation implements AutoCloseable {
         report(new ExecutorReport.Promoted(task, epoch));
     }
 
+    /** A replica confirms it replicates from {@code master}, then its first health check says it is in sync, as executors do. */
     void reparented(TaskId task, long epoch, TaskId master) {
+        reparentedWithoutLag(task, epoch, master);
+        report(new ExecutorReport.ReplicationLag(task, epoch, Optional.of(0L), 0, false));
+    }
+
+    /** Only the confirmation: the replica's first health check has not reported yet. */
+    void reparentedWithoutLag(TaskId task, long epoch, TaskId master) {
         report(new ExecutorReport.Reparented(task, epoch, host(master), port(master)));
     }
 
@@ -199,8 +208,10 @@ final class ClusterSimulation implements AutoCloseable {
         tasks.subList(1, nodes).forEach(r -> reparented(r, 0, master));
         awaitView(v -> v.status() == io.mysos.core.cluster.ClusterStatus.RUNNING);
         // Consume what was recorded so far: scenarios assert only what follows.
-        journal.receivePersisted(pid(), journal.persistedInStorage(pid()).size(), ClusterActor.Event.class);
+        journal.receivePersisted(pid(), journal.persistedInStorage(pid()).size(), ClusterEvent.class);
+        settle();
         drain();
+        lastDemand = 0;
         return tasks;
     }
 
@@ -214,33 +225,60 @@ final class ClusterSimulation implements AutoCloseable {
         });
     }
 
-    /** Forgets what the probes received so far. */
-    void drain() {
-        clearProbe(resources);
-        clearProbe(router);
-        clearProbe(registry);
+    /**
+     * Returns once the actor has handled everything sent to it so far, and carried out what followed
+     * (it answers a view only after the persists and effects of the messages before it; manual time
+     * moves only when a test says so). Whatever it sent by then is in the probes' queues: negative
+     * checks after this are exact, without waiting on real time.
+     */
+    void settle() {
+        view();
     }
 
-    private static void clearProbe(TestProbe<?> probe) {
+    /** Forgets what the probes received so far (after {@link #settle}, everything the actor sent until then). */
+    void drain() {
+        takeQueued(resources);
+        takeQueued(router);
+        takeQueued(registry);
+    }
+
+    /** Told to a probe after the actor answered: everything the actor sent the probe before comes first. */
+    private static final Object FLUSH = new Object() {
+        @Override
+        public String toString() {
+            return "FLUSH";
+        }
+    };
+
+    /**
+     * The messages the actor sent {@code probe} so far (after {@link #settle}: all it sent until it
+     * answered), without a real-time window: a probe files each message on a thread of its own, so
+     * a marker told now is filed after every message the actor told before it.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> List<T> takeQueued(TestProbe<T> probe) {
+        ((akka.actor.typed.ActorRef<Object>) (akka.actor.typed.ActorRef<?>) probe.ref()).tell(FLUSH);
+        var taken = new ArrayList<T>();
         while (true) {
-            try {
-                probe.receiveMessage(Duration.ofMillis(20));
-            } catch (AssertionError e) {
-                return;
+            Object message = probe.receiveMessage(Duration.ofSeconds(3));
+            if (message == FLUSH) {
+                return taken;
             }
+            taken.add((T) message);
         }
     }
 
     // ------------------------------------------------------------ assertions
 
     /** The next events the actor persisted are exactly these. */
-    void expectEvents(ClusterActor.Event... events) {
-        var persisted = journal.receivePersisted(pid(), events.length, ClusterActor.Event.class, Duration.ofSeconds(3));
+    void expectEvents(ClusterEvent... events) {
+        var persisted = journal.receivePersisted(pid(), events.length, ClusterEvent.class, Duration.ofSeconds(3));
         assertEquals(List.of(events), persisted);
     }
 
     void expectNoEvents() {
-        journal.expectNothingPersisted(pid(), Duration.ofMillis(200));
+        settle();
+        journal.expectNothingPersisted(pid(), Duration.ZERO);
     }
 
     /** The next message to the resource side (skipping none) is this one. */
@@ -254,7 +292,8 @@ final class ClusterSimulation implements AutoCloseable {
     }
 
     void expectNothingToResources() {
-        resources.expectNoMessage(Duration.ofMillis(100));
+        settle();
+        assertEquals(List.of(), takeQueued(resources), "nothing more is sent to the resource side");
     }
 
     static ResourceSide.Send query(TaskId task, long epoch) {
@@ -269,11 +308,19 @@ final class ClusterSimulation implements AutoCloseable {
         return new ResourceSide.Send(task, new ExecutorCommand.Reparent(epoch, host(master), port(master)));
     }
 
-    /** The demand the actor last told the router, skipping repeats. */
-    int expectDemand(int instances) {
-        var found = router.fishForMessage(Duration.ofSeconds(3), m -> m instanceof OfferRouter.UpdateDemand u
-                && u.demand().instances() == instances ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-        return ((OfferRouter.UpdateDemand) found.get(found.size() - 1)).demand().instances();
+    /**
+     * The actor now asks the router for {@code instances}: the demands it told since the last check
+     * repeat the one expected then, then ask for this one. Any other demand fails.
+     */
+    void expectDemand(int instances) {
+        settle();
+        var told = takeQueued(router).stream().filter(OfferRouter.UpdateDemand.class::isInstance)
+                .map(m -> ((OfferRouter.UpdateDemand) m).demand().instances()).toList();
+        var expected = told.stream().dropWhile(n -> n == lastDemand).toList();
+        if (told.isEmpty() || told.get(told.size() - 1) != instances || expected.stream().anyMatch(n -> n != instances)) {
+            throw new AssertionError("expected demands " + lastDemand + "... then " + instances + ", but the actor told " + told);
+        }
+        lastDemand = instances;
     }
 
     @Override

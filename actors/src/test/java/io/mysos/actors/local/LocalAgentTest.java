@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import io.mysos.actors.cluster.ClusterRegistry;
-import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.offer.Offer;
 import io.mysos.core.password.SchedulerKey;
@@ -41,8 +39,8 @@ class LocalAgentTest {
     @TempDir
     Path dir;
 
-    private TestProbe<OfferRouter.Command> router;
-    private TestProbe<ClusterRegistry.Command> registry;
+    private TestProbe<ResourceSide.OfferEvent> router;
+    private TestProbe<ResourceSide.TaskEvent> registry;
     private ActorRef<ResourceSide.Command> agent;
     private final Map<TaskId, FakeTask> tasks = new ConcurrentHashMap<>();
 
@@ -51,9 +49,11 @@ class LocalAgentTest {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final LocalAgent.Listener listener;
         final TaskData data;
+        final Path sandbox;
 
-        FakeTask(TaskData data, LocalAgent.Listener listener) {
+        FakeTask(TaskData data, Path sandbox, LocalAgent.Listener listener) {
             this.data = data;
+            this.sandbox = sandbox;
             this.listener = listener;
         }
 
@@ -61,9 +61,23 @@ class LocalAgentTest {
         @Override public void recover() { calls.add("recover"); }
         @Override public void handle(ExecutorCommand command) { calls.add(command.toString()); }
         @Override public void kill() { calls.add("kill"); }
+        /** Completed by the test, as a mysqld that takes its time to stop. */
+        final java.util.concurrent.CompletableFuture<Void> down = new java.util.concurrent.CompletableFuture<>();
+        /** Like the task runner's: the sandbox goes, off the caller's thread. */
+        @Override public java.util.concurrent.CompletableFuture<Void> discard() {
+            calls.add("discard");
+            return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    io.mysos.executor.mysql.SandboxLayout.deleteTree(sandbox);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
         @Override public java.util.concurrent.CompletableFuture<Void> shutdown() {
             calls.add("shutdown");
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return down;
         }
 
         void report(TaskState state) {
@@ -86,16 +100,17 @@ class LocalAgentTest {
             if (data.user().equals("broken")) {
                 throw new IllegalStateException("a sealed secret does not open with this scheduler key");
             }
-            var task = new FakeTask(data, listener);
+            var task = new FakeTask(data, sandbox, listener);
             tasks.put(data.taskId(), task);
             return task;
         }));
-        agent.tell(new ResourceSide.Attach(router.ref(), registry.ref()));
-        assertEquals(new OfferRouter.ResourcesConnected(agent), router.receiveMessage());
+        agent.tell(new ResourceSide.SubscribeOffers(router.ref()));
+        agent.tell(new ResourceSide.SubscribeTasks(registry.ref()));
+        assertEquals(ResourceSide.Connected.INSTANCE, router.receiveMessage());
     }
 
     private Offer nextOffer() {
-        return router.expectMessageClass(OfferRouter.OffersReceived.class).offers().get(0);
+        return router.expectMessageClass(ResourceSide.OffersReceived.class).offers().get(0);
     }
 
     private static TaskData task(long serverId, int port) {
@@ -125,13 +140,81 @@ class LocalAgentTest {
         assertEquals(List.of("launch"), fake.calls);
 
         fake.report(TaskState.RUNNING);
-        assertEquals(new ClusterRegistry.StatusUpdate(new TaskStatus(fake.data.taskId(), TaskState.RUNNING, "")),
+        assertEquals(new ResourceSide.TaskStatusReceived(new TaskStatus(fake.data.taskId(), TaskState.RUNNING, "")),
                 registry.receiveMessage());
         Files.createDirectories(dir.resolve("instances").resolve(fake.data.taskId().value()));
         agent.tell(new ResourceSide.Decline(List.of(next.id())));
         fake.report(TaskState.KILLED);
-        registry.expectMessageClass(ClusterRegistry.StatusUpdate.class);
+        registry.expectMessageClass(ResourceSide.TaskStatusReceived.class);
         assertEquals(MACHINE, nextOffer().resources());
+    }
+
+    /** Launches task 1 and lets it report RUNNING, with a sandbox holding data. */
+    private FakeTask runningTask() throws Exception {
+        agent.tell(ResourceSide.Revive.INSTANCE);
+        agent.tell(new ResourceSide.Launch(nextOffer().id(), List.of(task(1, 21000))));
+        var fake = router.awaitAssert(() -> java.util.Objects.requireNonNull(tasks.get(TaskId.of("orders", 1))));
+        Files.createDirectories(fake.sandbox.resolve("data"));
+        Files.writeString(fake.sandbox.resolve("data").resolve("ibdata1"), "rows");
+        fake.report(TaskState.RUNNING);
+        registry.expectMessageClass(ResourceSide.TaskStatusReceived.class);
+        return fake;
+    }
+
+    private void awaitGone(Path sandbox) {
+        registry.awaitAssert(Duration.ofSeconds(3), () -> {
+            assertFalse(Files.exists(sandbox), sandbox + " is removed");
+            return null;
+        });
+    }
+
+    @Test
+    void aFailedTaskKeepsItsSandboxUntilItIsReleased() throws Exception {
+        var fake = runningTask();
+        fake.report(TaskState.FAILED);
+        assertEquals(TaskState.FAILED, registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status().state());
+        assertTrue(Files.exists(fake.sandbox.resolve("data").resolve("ibdata1")), "nothing is removed before the cluster decides");
+        assertFalse(fake.calls.contains("discard"));
+
+        agent.tell(new ResourceSide.Release(fake.data.taskId()));
+        awaitGone(fake.sandbox);
+        assertEquals(List.of("launch", "discard"), fake.calls);
+        agent.tell(new ResourceSide.Release(fake.data.taskId()));
+        registry.expectNoMessage(Duration.ofMillis(100));
+        assertEquals(List.of("launch", "discard"), fake.calls, "a second release changes nothing");
+    }
+
+    @Test
+    void aKilledTaskIsDiscardedAtOnce() throws Exception {
+        var fake = runningTask();
+        fake.report(TaskState.KILLED);
+        registry.expectMessageClass(ResourceSide.TaskStatusReceived.class);
+        awaitGone(fake.sandbox);
+        assertEquals(List.of("launch", "discard"), fake.calls);
+    }
+
+    @Test
+    void releasingARunningTaskStopsItAndFreesItsResources() throws Exception {
+        var fake = runningTask();
+        var pending = nextOffer();
+        assertEquals(MACHINE.minus(Resources.DEFAULT_INSTANCE), pending.resources());
+        agent.tell(new ResourceSide.Release(fake.data.taskId()));
+        agent.tell(new ResourceSide.Decline(List.of(pending.id())));
+        assertEquals(MACHINE, nextOffer().resources(), "the released task holds nothing any more");
+        awaitGone(fake.sandbox);
+        assertEquals(List.of("launch", "discard"), fake.calls);
+    }
+
+    @Test
+    void releasingATaskEndedBeforeARestartRemovesItsSandbox() throws Exception {
+        var sandbox = dir.resolve("instances").resolve(TaskId.of("orders", 5).value());
+        Files.createDirectories(sandbox.resolve("data"));
+        Files.writeString(sandbox.resolve("data").resolve("ibdata1"), "rows");
+        var other = dir.resolve("instances").resolve(TaskId.of("orders", 6).value());
+        Files.createDirectories(other);
+        agent.tell(new ResourceSide.Release(TaskId.of("orders", 5)));
+        awaitGone(sandbox);
+        assertTrue(Files.exists(other), "only the released task's sandbox goes");
     }
 
     @Test
@@ -156,7 +239,7 @@ class LocalAgentTest {
     @Test
     void aLaunchOnAStaleOfferReportsTheTasksLost() {
         agent.tell(new ResourceSide.Launch("no-such-offer", List.of(task(1, 21000))));
-        var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
+        var status = registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status();
         assertEquals(TaskState.LOST, status.state());
         assertTrue(tasks.isEmpty());
     }
@@ -183,7 +266,7 @@ class LocalAgentTest {
         var broken = new TaskData(TaskId.of("orders", 1), "orders", 1, "127.0.0.1", 21000, Resources.DEFAULT_INSTANCE,
                 "broken", KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
         agent.tell(new ResourceSide.Launch(offer.id(), List.of(broken, good)));
-        var status = registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status();
+        var status = registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status();
         assertEquals(TaskState.FAILED, status.state());
         assertTrue(status.message().contains("does not open"), status.message());
         registry.awaitAssert(() -> {
@@ -197,7 +280,7 @@ class LocalAgentTest {
     void killingAnUnknownTaskConfirmsItKilled() {
         var id = TaskId.of("orders", 7);
         agent.tell(new ResourceSide.Kill(id));
-        assertEquals(TaskState.KILLED, registry.expectMessageClass(ClusterRegistry.StatusUpdate.class).status().state());
+        assertEquals(TaskState.KILLED, registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status().state());
     }
 
     @Test
@@ -217,9 +300,46 @@ class LocalAgentTest {
     }
 
     @Test
+    void stopInstancesAnswersOnceEveryInstanceIsDownAndOffersNothingAfterwards() {
+        agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000), task(2, 21001))));
+        TestProbe<akka.Done> done = KIT.createTestProbe();
+        agent.tell(new LocalAgent.StopInstances(done.ref()));
+        registry.awaitAssert(() -> {
+            assertEquals(List.of("recover", "shutdown"), tasks.get(TaskId.of("orders", 1)).calls);
+            assertEquals(List.of("recover", "shutdown"), tasks.get(TaskId.of("orders", 2)).calls);
+            return null;
+        });
+        tasks.get(TaskId.of("orders", 1)).down.complete(null);
+        // The agent's thread is free while an instance is still stopping: it answers other messages.
+        agent.tell(new ResourceSide.Kill(TaskId.of("orders", 9)));
+        assertEquals(TaskState.KILLED, registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status().state());
+        tasks.get(TaskId.of("orders", 2)).down.complete(null);
+        done.expectMessage(akka.Done.getInstance());
+        agent.tell(ResourceSide.Revive.INSTANCE);
+        router.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aNewOfferSubscriberGetsAFreshOffer() {
+        agent.tell(ResourceSide.Revive.INSTANCE);
+        var first = nextOffer();
+        TestProbe<ResourceSide.OfferEvent> restarted = KIT.createTestProbe();
+        agent.tell(new ResourceSide.SubscribeOffers(restarted.ref()));
+        assertEquals(ResourceSide.Connected.INSTANCE, restarted.receiveMessage());
+        var offer = restarted.expectMessageClass(ResourceSide.OffersReceived.class).offers().get(0);
+        assertFalse(offer.id().equals(first.id()), "the old subscriber's offer is void");
+        assertEquals(MACHINE, offer.resources());
+    }
+
+    @Test
     void stoppingTheAgentShutsItsTasksDown() {
         agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000))));
         agent.tell(ResourceSide.Suppress.INSTANCE);
+        // A stop is a system message and overtakes messages not yet handled: stop once the task is recovered.
+        registry.awaitAssert(() -> {
+            assertEquals(List.of("recover"), tasks.get(TaskId.of("orders", 1)).calls);
+            return null;
+        });
         KIT.stop(agent);
         registry.awaitAssert(() -> {
             assertEquals(List.of("recover", "shutdown"), tasks.get(TaskId.of("orders", 1)).calls);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import io.mysos.actors.cluster.ClusterActor;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.offer.Demand;
 import io.mysos.core.offer.Offer;
@@ -31,6 +30,8 @@ class OfferRouterTest {
 
     private TestProbe<ResourceSide.Command> side;
     private ActorRef<OfferRouter.Command> router;
+    /** Where the resource side sends offers: the router's adapter. */
+    private ActorRef<ResourceSide.OfferEvent> offers;
 
     @AfterAll
     static void shutdown() {
@@ -40,8 +41,9 @@ class OfferRouterTest {
     @BeforeEach
     void setUp() {
         side = KIT.createTestProbe();
-        router = KIT.spawn(OfferRouter.create(Duration.ofSeconds(3)));
-        router.tell(new OfferRouter.ResourcesConnected(side.ref()));
+        router = KIT.spawn(OfferRouter.create(side.ref(), Duration.ofSeconds(3)));
+        offers = side.expectMessageClass(ResourceSide.SubscribeOffers.class).subscriber();
+        offers.tell(ResourceSide.Connected.INSTANCE);
     }
 
     private static Offer offer(String id, String host, Resources resources, int firstPort) {
@@ -52,13 +54,13 @@ class OfferRouterTest {
         return new Resources(n, DataSize.ofMegabytes(512L * n), DataSize.ofGigabytes(2L * n));
     }
 
-    private TestProbe<ClusterActor.Command> demand(String cluster, int instances, long since) {
-        TestProbe<ClusterActor.Command> probe = KIT.createTestProbe();
+    private TestProbe<OfferRouter.ToCluster> demand(String cluster, int instances, long since) {
+        TestProbe<OfferRouter.ToCluster> probe = KIT.createTestProbe();
         router.tell(new OfferRouter.UpdateDemand(new Demand(cluster, instances, SIZE, Set.of(), since), probe.ref()));
         return probe;
     }
 
-    private static TaskData task(ClusterActor.Place place, long serverId) {
+    private static TaskData task(OfferRouter.Place place, long serverId) {
         var p = place.placement();
         return new TaskData(TaskId.of(p.cluster(), serverId), p.cluster(), serverId, p.host(), p.port(), p.resources(), "app",
                 KEY.seal("pw-pw-pw-pw"), KEY.seal("admin-pw-pw"), Optional.empty(), false);
@@ -84,13 +86,13 @@ class OfferRouterTest {
     void launchesWhatTheClusterAcceptedInOneCallPerOffer() {
         var cluster = demand("orders", 2, 1);
         side.expectMessage(ResourceSide.Revive.INSTANCE);
-        router.tell(new OfferRouter.OffersReceived(List.of(offer("o1", "host-a", times(4), 31000))));
-        var first = cluster.expectMessageClass(ClusterActor.Place.class);
-        var second = cluster.expectMessageClass(ClusterActor.Place.class);
+        offers.tell(new ResourceSide.OffersReceived(List.of(offer("o1", "host-a", times(4), 31000))));
+        var first = cluster.expectMessageClass(OfferRouter.Place.class);
+        var second = cluster.expectMessageClass(OfferRouter.Place.class);
         assertEquals(Set.of(31000, 31001), Set.of(first.placement().port(), second.placement().port()));
-        first.replyTo().tell(new ClusterActor.Accepted(first.placement(), task(first, 1)));
+        first.replyTo().tell(new OfferRouter.Accepted(first.placement(), task(first, 1)));
         side.expectNoMessage(Duration.ofMillis(100));
-        second.replyTo().tell(new ClusterActor.Accepted(second.placement(), task(second, 2)));
+        second.replyTo().tell(new OfferRouter.Accepted(second.placement(), task(second, 2)));
         var launch = side.expectMessageClass(ResourceSide.Launch.class);
         assertEquals("o1", launch.offerId());
         assertEquals(List.of(TaskId.of("orders", 1), TaskId.of("orders", 2)), launch.tasks().stream().map(TaskData::taskId).toList());
@@ -101,10 +103,10 @@ class OfferRouterTest {
         var later = demand("later", 1, 200);
         var earlier = demand("earlier", 1, 100);
         side.receiveSeveralMessages(2);
-        router.tell(new OfferRouter.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
-        var place = earlier.expectMessageClass(ClusterActor.Place.class);
+        offers.tell(new ResourceSide.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
+        var place = earlier.expectMessageClass(OfferRouter.Place.class);
         assertEquals("earlier", place.placement().cluster());
-        later.fishForMessage(Duration.ofSeconds(2), m -> m instanceof ClusterActor.Shortfall s && s.reason().isPresent()
+        later.fishForMessage(Duration.ofSeconds(2), m -> m instanceof OfferRouter.Shortfall s && s.reason().isPresent()
                 ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
                 : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
     }
@@ -114,9 +116,9 @@ class OfferRouterTest {
         var cluster = demand("orders", 1, 1);
         side.expectMessage(ResourceSide.Revive.INSTANCE);
         var small = new Resources(1, DataSize.ofMegabytes(300), DataSize.ofGigabytes(10));
-        router.tell(new OfferRouter.OffersReceived(List.of(offer("o1", "host-a", small, 31000))));
+        offers.tell(new ResourceSide.OffersReceived(List.of(offer("o1", "host-a", small, 31000))));
         assertEquals(new ResourceSide.Decline(List.of("o1")), side.receiveMessage());
-        var shortfall = (ClusterActor.Shortfall) cluster.fishForMessage(Duration.ofSeconds(2), m -> m instanceof ClusterActor.Shortfall
+        var shortfall = (OfferRouter.Shortfall) cluster.fishForMessage(Duration.ofSeconds(2), m -> m instanceof OfferRouter.Shortfall
                 ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
                 : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
         assertEquals(Optional.of("waiting for resources: 1 x {cpus 1, mem 512mb, disk 2gb}; largest free offer has mem 300mb"),
@@ -127,9 +129,9 @@ class OfferRouterTest {
     void declinesAnOfferWhoseClusterRejectedThePlacement() {
         var cluster = demand("orders", 1, 1);
         side.expectMessage(ResourceSide.Revive.INSTANCE);
-        router.tell(new OfferRouter.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
-        var place = cluster.expectMessageClass(ClusterActor.Place.class);
-        place.replyTo().tell(new ClusterActor.Rejected(place.placement(), "needs nothing"));
+        offers.tell(new ResourceSide.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
+        var place = cluster.expectMessageClass(OfferRouter.Place.class);
+        place.replyTo().tell(new OfferRouter.Rejected(place.placement(), "needs nothing"));
         assertEquals(new ResourceSide.Decline(List.of("o1")), side.receiveMessage());
     }
 
@@ -137,8 +139,8 @@ class OfferRouterTest {
     void aClusterThatDoesNotAnswerCostsTheOfferNotTheRouter() {
         var cluster = demand("orders", 1, 1);
         side.expectMessage(ResourceSide.Revive.INSTANCE);
-        router.tell(new OfferRouter.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
-        cluster.expectMessageClass(ClusterActor.Place.class);
+        offers.tell(new ResourceSide.OffersReceived(List.of(offer("o1", "host-a", times(1), 31000))));
+        cluster.expectMessageClass(OfferRouter.Place.class);
         assertEquals(new ResourceSide.Decline(List.of("o1")), side.receiveMessage(Duration.ofSeconds(5)));
     }
 
@@ -148,7 +150,7 @@ class OfferRouterTest {
         demand("orders", 3, 1);
         router.tell(new OfferRouter.GetStatus(probe.ref()));
         assertEquals(new OfferRouter.Status(true, 3), probe.receiveMessage());
-        router.tell(OfferRouter.ResourcesDisconnected.INSTANCE);
+        offers.tell(ResourceSide.Disconnected.INSTANCE);
         router.tell(new OfferRouter.GetStatus(probe.ref()));
         assertTrue(!probe.receiveMessage().connected());
     }

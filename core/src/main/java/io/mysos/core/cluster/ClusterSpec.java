@@ -9,7 +9,7 @@ import java.util.Optional;
  * semi-synchronously when {@code semiSync} (a commit is acknowledged only once a replica has it).
  */
 public record ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId,
-                          boolean semiSync) {
+                          boolean semiSync, io.mysos.core.backup.BackupPolicy backupPolicy) {
     public static final int MAX_NODES = 100;
 
     public ClusterSpec {
@@ -23,10 +23,27 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
             throw new InvalidInputException("size needs cpus, mem and disk above zero, not " + size.describe());
         }
         backupId = backupId == null ? Optional.empty() : backupId.filter(id -> !id.isBlank());
+        // Clusters created before backups had a schedule have none.
+        backupPolicy = backupPolicy == null ? io.mysos.core.backup.BackupPolicy.NONE : backupPolicy;
     }
 
-    /** Validates a create: semi-sync needs a replica to acknowledge commits, so a 1-node cluster cannot ask for it. */
+    /** Without a backup schedule. */
+    public ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId, boolean semiSync) {
+        this(name, user, numNodes, size, backupId, semiSync, io.mysos.core.backup.BackupPolicy.NONE);
+    }
+
+    /**
+     * Validates a create: instances must be at least {@link Resources#MINIMUM_INSTANCE} (a smaller
+     * one would be booked but could never serve), and semi-sync needs a replica to acknowledge
+     * commits, so a 1-node cluster cannot ask for it. (Only creates: clusters made before a minimum
+     * existed keep replaying.)
+     */
     public ClusterSpec validatedForCreate() {
+        var shortOf = size.shortOf(Resources.MINIMUM_INSTANCE);
+        if (!shortOf.isEmpty()) {
+            throw new InvalidInputException("size " + size.describe() + " is too small for a MySQL instance: "
+                    + String.join(", ", shortOf));
+        }
         if (semiSync && numNodes < 2) {
             throw new InvalidInputException("semi_sync needs num_nodes of 2 or more: a master without replicas would wait on every commit");
         }
@@ -39,7 +56,7 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
     }
 
     public ClusterSpec withNumNodes(int nodes) {
-        return new ClusterSpec(name, user, nodes, size, backupId, semiSync);
+        return new ClusterSpec(name, user, nodes, size, backupId, semiSync, backupPolicy);
     }
 
     public static int validateNodeCount(int numNodes) {

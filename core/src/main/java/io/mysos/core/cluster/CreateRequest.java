@@ -21,31 +21,22 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
      */
     public static CreateRequest parse(String name, Map<String, ?> fields) {
         ClusterName.validate(name);
-        var user = text(fields, "cluster_user").orElseThrow(() -> new InvalidInputException("cluster_user is required"));
-        int numNodes = text(fields, "num_nodes").map(CreateRequest::parseNodeCount).orElse(1);
+        var user = RequestFields.string(fields, "cluster_user").filter(u -> !u.isEmpty())
+                .orElseThrow(() -> new InvalidInputException("cluster_user is required"));
+        int numNodes = parseNodeCount(fields).orElse(1);
         var size = parseSize(fields.get("size"));
-        var password = text(fields, "cluster_password").filter(p -> !p.isEmpty()).map(Passwords::validate);
-        var backupId = text(fields, "backup_id").filter(id -> !id.isBlank());
-        var semiSync = text(fields, "semi_sync").filter(v -> !v.isBlank()).map(CreateRequest::parseBoolean)
-                .orElse(ClusterSpec.defaultSemiSync(numNodes));
-        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync).validatedForCreate(), password);
+        var password = RequestFields.string(fields, "cluster_password").filter(p -> !p.isEmpty()).map(Passwords::validate);
+        var backupId = RequestFields.string(fields, "backup_id").filter(id -> !id.isBlank()).map(io.mysos.core.backup.BackupIds::validate);
+        var semiSync = RequestFields.bool(fields, "semi_sync").orElse(ClusterSpec.defaultSemiSync(numNodes));
+        var backupPolicy = io.mysos.core.backup.BackupPolicy.NONE.with(fields);
+        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync, backupPolicy).validatedForCreate(),
+                password);
     }
 
-    private static boolean parseBoolean(String text) {
-        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new InvalidInputException("semi_sync must be true or false, not '" + ClusterName.printable(text) + "'");
-        };
-    }
-
-    public static int parseNodeCount(String text) {
-        try {
-            return ClusterSpec.validateNodeCount(Integer.parseInt(text.trim()));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("num_nodes must be a whole number between 1 and " + ClusterSpec.MAX_NODES
-                    + ", not '" + ClusterName.printable(text) + "'");
-        }
+    /** {@code num_nodes}, if given: a JSON integer or ASCII digits, between 1 and {@value ClusterSpec#MAX_NODES}. */
+    public static Optional<Integer> parseNodeCount(Map<String, ?> fields) {
+        return RequestFields.wholeNumber(fields, "num_nodes", "a whole number between 1 and " + ClusterSpec.MAX_NODES)
+                .map(n -> ClusterSpec.validateNodeCount((int) Math.max(-1, Math.min(n, Integer.MAX_VALUE))));
     }
 
     /**
@@ -61,7 +52,8 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         }
         for (var key : fields.keySet()) {
             if (!"cpus".equals(key) && !"mem".equals(key) && !"disk".equals(key)) {
-                throw new InvalidInputException("size has an unknown key '" + key + "'; use cpus, mem and disk");
+                throw new InvalidInputException("size has an unknown key '" + RequestFields.shown(String.valueOf(key))
+                        + "'; use cpus, mem and disk");
             }
         }
         var defaults = Resources.DEFAULT_INSTANCE;
@@ -72,23 +64,23 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
     }
 
     private static DataSize parseDataSize(String field, Object value) {
+        if (!(value instanceof String text)) {
+            throw new InvalidInputException(field + " must be text like 512mb, not " + RequestFields.shownValue(value));
+        }
         try {
-            return DataSize.parse(String.valueOf(value));
+            return DataSize.parse(text);
         } catch (InvalidInputException e) {
             throw new InvalidInputException(field + ": " + e.getMessage());
         }
     }
 
     private static double parseCpus(Object value) {
-        try {
-            double cpus = value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value).trim());
-            if (!(cpus > 0) || cpus > 1024) {
-                throw new NumberFormatException();
-            }
-            return cpus;
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("size.cpus must be a number above 0 and at most 1024, not '" + value + "'");
+        var expected = "a number above 0 and at most 1024";
+        double cpus = RequestFields.decimal(value, "size.cpus", expected);
+        if (!(cpus > 0) || cpus > 1024) {
+            throw new InvalidInputException("size.cpus must be " + expected + ", not " + RequestFields.shownValue(value));
         }
+        return cpus;
     }
 
     /** Requests get logged; the password must not be. */
@@ -97,14 +89,4 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         return "CreateRequest[spec=" + spec + ", password=" + (password.isPresent() ? "***" : "none") + "]";
     }
 
-    private static Optional<String> text(Map<String, ?> fields, String key) {
-        var value = fields.get(key);
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (value instanceof Map || value instanceof Iterable) {
-            throw new InvalidInputException(key + " must be a single value");
-        }
-        return Optional.of(String.valueOf(value));
-    }
 }

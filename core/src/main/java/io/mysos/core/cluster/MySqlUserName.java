@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public final class MySqlUserName {
     private static final Pattern VALID = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
     /** Accounts that exist on every server or that Mysos uses to run the cluster. */
-    public static final Set<String> RESERVED = Set.of("root", "mysos", "mysql", "mariadb.sys", "mysql.sys",
+    public static final Set<String> RESERVED = Set.of("root", io.mysos.core.protocol.TaskData.ADMIN_USER, "mysql", "mariadb.sys", "mysql.sys",
             "mysql.session", "mysql.infoschema", "public", "pub");
 
     private MySqlUserName() {}

@@ -2,17 +2,55 @@ package io.mysos.core.election;
 
 import io.mysos.core.task.TaskId;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Who becomes master: the candidate whose position covers every other candidate's (it has every
- * transaction any of them has); among several such, or when histories diverged, the one with the
- * most transactions; then the one that has applied most of them (it takes writes soonest); then
- * the lowest server id, so every run elects the same instance.
+ * transaction any of them has); among several such the one that has applied most of them (it
+ * takes writes soonest); then the lowest server id, so every run elects the same instance. When
+ * no candidate covers all the others, histories diverged: {@link #decide} says so instead of
+ * picking one, because promoting any of them loses what the others hold.
  */
 public final class Election {
     private Election() {}
+
+    /** What the positions gathered in an election allow. */
+    public sealed interface Outcome {}
+
+    /** {@code winner} has every transaction any candidate has. */
+    public record Elected(TaskId winner) implements Outcome {}
+
+    /**
+     * No candidate has every transaction: {@code mostAdvanced} (most transactions) lacks, from each
+     * instance in {@code lacking}, the GTIDs listed there. Only an operator may promote one.
+     */
+    public record Diverged(TaskId mostAdvanced, Map<TaskId, List<String>> lacking) implements Outcome {
+        public Diverged {
+            lacking = Map.copyOf(lacking);
+        }
+    }
+
+    /** The winner, or the divergence that forbids one; empty without positions. */
+    public static Optional<Outcome> decide(Map<TaskId, Position> positions, Map<TaskId, Position> applied) {
+        var best = winner(positions, applied);
+        if (best.isEmpty()) {
+            return Optional.empty();
+        }
+        var bestPosition = positions.get(best.get());
+        var lacking = new LinkedHashMap<TaskId, List<String>>();
+        positions.entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> e.getKey().serverId()))
+                .forEach(e -> {
+                    var missing = bestPosition.lacking(e.getValue());
+                    if (!missing.isEmpty()) {
+                        lacking.put(e.getKey(), missing);
+                    }
+                });
+        return Optional.of(lacking.isEmpty() ? new Elected(best.get()) : new Diverged(best.get(), lacking));
+    }
 
     public static Optional<TaskId> winner(Map<TaskId, Position> positions) {
         return winner(positions, Map.of());

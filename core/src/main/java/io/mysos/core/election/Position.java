@@ -28,13 +28,21 @@ public final class Position {
     private final String text;
     /** MariaDB: domain to sequence. */
     private final Map<Long, Long> domains;
+    /** MariaDB: domain to the server id of its last GTID (the same sequence from two servers is a fork). */
+    private final Map<Long, Long> servers;
     /** MySQL: source uuid to its executed intervals (inclusive pairs, merged and sorted). */
     private final Map<String, List<long[]>> intervals;
 
     private Position(Kind kind, String text, Map<Long, Long> domains, Map<String, List<long[]>> intervals) {
+        this(kind, text, domains, Map.of(), intervals);
+    }
+
+    private Position(Kind kind, String text, Map<Long, Long> domains, Map<Long, Long> servers,
+                     Map<String, List<long[]>> intervals) {
         this.kind = kind;
         this.text = text;
         this.domains = domains;
+        this.servers = servers;
         this.intervals = intervals;
     }
 
@@ -60,7 +68,7 @@ public final class Position {
         var body = colon < 0 ? "" : text.substring(colon + 1);
         try {
             return switch (prefix) {
-                case "mariadb" -> new Position(Kind.MARIADB, text, parseMariaDb(body), Map.of());
+                case "mariadb" -> mariadbOf(text, body);
                 case "mysql" -> new Position(Kind.MYSQL, text, Map.of(), parseMySql(body));
                 case "binlog" -> parseBinlog(text, body);
                 default -> throw new InvalidInputException("'" + text + "' is not a replication position");
@@ -70,19 +78,24 @@ public final class Position {
         }
     }
 
-    private static Map<Long, Long> parseMariaDb(String body) {
+    private static Position mariadbOf(String text, String body) {
         var domains = new HashMap<Long, Long>();
-        if (body.isBlank()) {
-            return domains;
-        }
-        for (var gtid : body.split(",")) {
-            var m = MARIADB_GTID.matcher(gtid.trim());
-            if (!m.matches()) {
-                throw new InvalidInputException("'" + gtid + "' is not a MariaDB GTID (domain-server-sequence)");
+        var servers = new HashMap<Long, Long>();
+        if (!body.isBlank()) {
+            for (var gtid : body.split(",")) {
+                var m = MARIADB_GTID.matcher(gtid.trim());
+                if (!m.matches()) {
+                    throw new InvalidInputException("'" + gtid + "' is not a MariaDB GTID (domain-server-sequence)");
+                }
+                long domain = Long.parseLong(m.group(1));
+                long seq = Long.parseLong(m.group(3));
+                if (seq >= domains.getOrDefault(domain, -1L)) {
+                    domains.put(domain, seq);
+                    servers.put(domain, Long.parseLong(m.group(2)));
+                }
             }
-            domains.merge(Long.parseLong(m.group(1)), Long.parseLong(m.group(3)), Math::max);
         }
-        return domains;
+        return new Position(Kind.MARIADB, text, domains, servers, Map.of());
     }
 
     private static Map<String, List<long[]>> parseMySql(String body) {
@@ -188,18 +201,70 @@ public final class Position {
         };
     }
 
-    /** True when this position has everything {@code other} has: every domain as far, every GTID, or a later binlog offset. */
+    /**
+     * True when this position has everything {@code other} has: every domain as far, every GTID, or
+     * a later binlog offset. MariaDB: a domain at the same sequence number but from a different
+     * server is a forked history, not the same transaction, so neither covers the other.
+     */
     public boolean covers(Position other) {
         if (kind != other.kind) {
             return false;
         }
         return switch (kind) {
-            case MARIADB -> other.domains.entrySet().stream()
-                    .allMatch(e -> domains.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            case MARIADB -> other.domains.keySet().stream().allMatch(domain -> coversDomain(other, domain));
             case MYSQL -> other.intervals.entrySet().stream().allMatch(e -> e.getValue().stream()
                     .allMatch(r -> contains(intervals.getOrDefault(e.getKey(), List.of()), r)));
             case BINLOG -> transactions() >= other.transactions();
         };
+    }
+
+    private boolean coversDomain(Position other, long domain) {
+        long mine = domains.getOrDefault(domain, 0L);
+        long theirs = other.domains.get(domain);
+        return mine > theirs || (mine == theirs && (theirs == 0 || servers.get(domain).equals(other.servers.get(domain))));
+    }
+
+    /**
+     * What {@code other} has that this position lacks, one entry per MariaDB domain (its GTID) or
+     * MySQL source (its intervals), or the binlog position: empty when this position covers it.
+     */
+    public List<String> lacking(Position other) {
+        if (kind != other.kind) {
+            return List.of(other.text);
+        }
+        return switch (kind) {
+            case MARIADB -> other.domains.keySet().stream().sorted()
+                    .filter(domain -> !coversDomain(other, domain))
+                    .map(domain -> domain + "-" + other.servers.get(domain) + "-" + other.domains.get(domain))
+                    .toList();
+            case MYSQL -> other.intervals.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> Map.entry(e.getKey(), e.getValue().stream()
+                            .flatMap(r -> minus(r, intervals.getOrDefault(e.getKey(), List.of())).stream()).toList()))
+                    .filter(e -> !e.getValue().isEmpty())
+                    .map(e -> e.getKey() + ":" + String.join(":", e.getValue().stream()
+                            .map(r -> r[0] == r[1] ? String.valueOf(r[0]) : r[0] + "-" + r[1]).toList()))
+                    .toList();
+            case BINLOG -> covers(other) ? List.of() : List.of(other.body());
+        };
+    }
+
+    /** The parts of {@code range} that none of {@code ranges} (merged, sorted) holds. */
+    private static List<long[]> minus(long[] range, List<long[]> ranges) {
+        var rest = new ArrayList<long[]>();
+        long from = range[0];
+        for (var r : ranges) {
+            if (r[1] < from || r[0] > range[1]) {
+                continue;
+            }
+            if (r[0] > from) {
+                rest.add(new long[] {from, r[0] - 1});
+            }
+            from = Math.max(from, r[1] + 1);
+        }
+        if (from <= range[1]) {
+            rest.add(new long[] {from, range[1]});
+        }
+        return rest;
     }
 
     private static boolean contains(List<long[]> ranges, long[] range) {

@@ -1,6 +1,5 @@
 package io.mysos.core.offer;
 
-import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,15 +29,27 @@ public final class OfferMatcher {
         var ordered = demands.stream().sorted(Comparator.comparingLong(Demand::since)).toList();
         for (var demand : ordered) {
             var hosts = new HashSet<>(demand.hostsInUse());
-            for (int i = 0; i < demand.instances(); i++) {
+            // Instances that ended keep their volumes: they are relaunched only where their volume is offered.
+            int pinned = Math.min(demand.instances(), demand.reusable().size());
+            for (var volume : demand.reusable().subList(0, pinned)) {
+                var offer = left.values().stream().filter(o -> o.hasPort() && o.volumes().contains(volume)).findFirst();
+                offer.ifPresent(o -> {
+                    placements.add(new Placement(demand.cluster(), o.id(), o.agentId(), o.host(), o.firstPort(), demand.size(),
+                            Optional.of(volume), true));
+                    left.put(o.id(), o.reusing(volume, o.firstPort()));
+                    hosts.add(o.host());
+                    used.add(o.id());
+                });
+            }
+            for (int i = pinned; i < demand.instances(); i++) {
                 var offer = pick(left.values(), demand.size(), hosts);
                 if (offer == null) {
                     break;
                 }
                 int port = offer.firstPort();
-                placements.add(new Placement(demand.cluster(), offer.id(), offer.agentId(), offer.host(), port, demand.size()));
-                left.put(offer.id(), new Offer(offer.id(), offer.agentId(), offer.host(),
-                        offer.resources().minus(demand.size()), PortRange.without(offer.ports(), port)));
+                placements.add(new Placement(demand.cluster(), offer.id(), offer.agentId(), offer.host(), port, demand.size(),
+                        Optional.empty(), offer.persistent()));
+                left.put(offer.id(), offer.taking(demand.size(), port));
                 hosts.add(offer.host());
                 used.add(offer.id());
             }
@@ -46,7 +58,10 @@ public final class OfferMatcher {
         return new Match(List.copyOf(placements), unused);
     }
 
-    /** The first fitting offer on a host without an instance of the cluster, else the first fitting offer. */
+    /**
+     * The first fitting offer on a host without an instance of the cluster, else the first fitting
+     * offer that is not persistent (an agent of a Mesos cluster never runs two instances of one cluster).
+     */
     private static Offer pick(Iterable<Offer> offers, Resources size, Set<String> hostsInUse) {
         Offer fresh = null;
         Offer reused = null;
@@ -56,7 +71,7 @@ public final class OfferMatcher {
             }
             if (!hostsInUse.contains(offer.host())) {
                 fresh = fresh == null ? offer : fresh;
-            } else {
+            } else if (!offer.persistent()) {
                 reused = reused == null ? offer : reused;
             }
         }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ExecutorCommand.Promote.class, name = "promote"),
     @JsonSubTypes.Type(value = ExecutorCommand.Reparent.class, name = "reparent"),
-    @JsonSubTypes.Type(value = ExecutorCommand.QueryPosition.class, name = "query-position")
+    @JsonSubTypes.Type(value = ExecutorCommand.QueryPosition.class, name = "query-position"),
+    @JsonSubTypes.Type(value = ExecutorCommand.TakeBackup.class, name = "take-backup"),
+    @JsonSubTypes.Type(value = ExecutorCommand.DeleteBackup.class, name = "delete-backup")
 })
 public sealed interface ExecutorCommand {
     long epoch();
@@ -28,4 +30,15 @@ public sealed interface ExecutorCommand {
 
     /** Replicate from the master at {@code masterHost:masterPort} with GTID auto-positioning; stay read-only. */
     record Reparent(long epoch, String masterHost, int masterPort) implements ExecutorCommand {}
+
+    /**
+     * Stream a backup of this instance to the backup store as {@code <cluster>/<backupId>}, beside
+     * its work (a replica keeps replicating, a master keeps taking writes); answered by
+     * {@link ExecutorReport.BackupTaken} or {@link ExecutorReport.BackupFailed}. A second request
+     * for the same id while one runs changes nothing.
+     */
+    record TakeBackup(long epoch, String backupId) implements ExecutorCommand {}
+
+    /** Delete the backup {@code <cluster>/<backupId>} from the store (retention, or a failed backup's leftovers). Idempotent. */
+    record DeleteBackup(long epoch, String backupId) implements ExecutorCommand {}
 }

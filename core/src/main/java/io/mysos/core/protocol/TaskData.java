@@ -24,6 +24,9 @@ public record TaskData(
         Optional<String> backupId,
         boolean semiSync) {
 
-    /** The account Mysos creates on every instance for control and replication. */
-    public static final String ADMIN_USER = "mysos";
+    /**
+     * The account Mysos creates on every instance for control and replication: a name no user is
+     * likely to pick (original Mysos's own client creates clusters with {@code cluster_user=mysos}).
+     */
+    public static final String ADMIN_USER = "_mysos_admin";
 }

@@ -49,12 +49,12 @@ public final class DataSize implements Comparable<DataSize> {
         var m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new InvalidInputException(
-                    "'" + text + "' is not a data size; use a number with b, kb, mb, gb or tb, e.g. 512mb");
+                    "'" + shown(text) + "' is not a data size; use a number with b, kb, mb, gb or tb, e.g. 512mb");
         }
         int unit = m.group(2) == null ? 0 : indexOf(m.group(2));
         double value = Double.parseDouble(m.group(1)) * Math.pow(1024, unit);
         if (value > Long.MAX_VALUE / 2) {
-            throw new InvalidInputException("'" + text + "' is too large");
+            throw new InvalidInputException("'" + shown(text) + "' is too large");
         }
         return new DataSize(Math.round(value));
     }
@@ -101,6 +101,11 @@ public final class DataSize implements Comparable<DataSize> {
         // toPlainString: String.valueOf(10000000.5) is "1.00000005E7", which parse refuses.
         return (value == Math.floor(value) ? String.valueOf((long) value) : BigDecimal.valueOf(value).toPlainString())
                 + UNITS[unit];
+    }
+
+    /** Input quoted in a message: cut, so a megabyte of garbage does not come back in the answer. */
+    private static String shown(String text) {
+        return (text.length() > 40 ? text.substring(0, 40) + "..." : text).replaceAll("\\p{Cntrl}", "?");
     }
 
     private static int indexOf(String unit) {

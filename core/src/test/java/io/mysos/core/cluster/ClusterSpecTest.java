@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,26 @@ class ClusterSpecTest {
         assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noCpus, Optional.empty(), false));
         var noDisk = new Resources(1, DataSize.parse("1gb"), DataSize.ZERO);
         assertThrows(InvalidInputException.class, () -> new ClusterSpec("orders", "app", 1, noDisk, Optional.empty(), false));
+    }
+
+    @Test
+    void refusesToCreateInstancesTooSmallForMysqld() {
+        var nothing = new Resources(1e-300, DataSize.parse("1b"), DataSize.parse("1b"));
+        var e = assertThrows(InvalidInputException.class,
+                () -> new ClusterSpec("orders", "app", 1, nothing, Optional.empty(), false).validatedForCreate());
+        assertEquals("size {cpus 0, mem 1b, disk 1b} is too small for a MySQL instance: cpus must be at least 0.1, "
+                + "mem must be at least 256mb, disk must be at least 1gb", e.getMessage());
+        for (var size : List.of(new Resources(0.09, DataSize.parse("1gb"), DataSize.parse("10gb")),
+                new Resources(1, DataSize.parse("255mb"), DataSize.parse("10gb")),
+                new Resources(1, DataSize.parse("1gb"), DataSize.parse("1023mb")))) {
+            var refused = assertThrows(InvalidInputException.class,
+                    () -> new ClusterSpec("orders", "app", 1, size, Optional.empty(), false).validatedForCreate(), size.describe());
+            assertEquals(1, refused.getMessage().split("must be at least").length - 1, refused.getMessage());
+        }
+        var smallest = new ClusterSpec("orders", "app", 1, Resources.MINIMUM_INSTANCE, Optional.empty(), false);
+        assertEquals(smallest, smallest.validatedForCreate());
+        // A cluster created before the minimum existed still replays.
+        new ClusterSpec("orders", "app", 1, nothing, Optional.empty(), false);
     }
 
     @Test

@@ -42,15 +42,26 @@ class CreateRequestTest {
     }
 
     @Test
+    void acceptsTheFormOriginalMysosClientsSend() {
+        // mysos_test_client: cluster_user=mysos, and size, backup_id and cluster_password sent empty.
+        var request = parse(Map.of("cluster_user", "mysos", "num_nodes", "3", "size", "", "backup_id", "", "cluster_password", ""));
+        assertEquals("mysos", request.spec().user());
+        assertEquals(3, request.spec().numNodes());
+        assertEquals(Resources.DEFAULT_INSTANCE, request.spec().size());
+        assertEquals(Optional.empty(), request.spec().backupId());
+        assertEquals(Optional.empty(), request.password());
+    }
+
+    @Test
     void parsesEveryField() {
         var request = parse(Map.of(
                 "cluster_user", "app",
                 "num_nodes", "3",
                 "size", Map.of("cpus", 2.5, "mem", "4gb", "disk", "100gb"),
                 "cluster_password", "s3cret-pass!",
-                "backup_id", "orders-20240101-0300"));
+                "backup_id", "orders/20240101-0300"));
         assertEquals(new ClusterSpec("orders", "app", 3, new Resources(2.5, DataSize.parse("4gb"), DataSize.parse("100gb")),
-                Optional.of("orders-20240101-0300"), true), request.spec());
+                Optional.of("orders/20240101-0300"), true), request.spec());
         assertEquals(Optional.of("s3cret-pass!"), request.password());
     }
 
@@ -87,11 +98,11 @@ class CreateRequestTest {
     @Test
     void rejectsMoreThanAHundredNodes() {
         assertEquals("num_nodes must be between 1 and 100, not 101", rejection(Map.of("cluster_user", "app", "num_nodes", "101")));
-        assertEquals("num_nodes must be between 1 and 100, not -1", rejection(Map.of("cluster_user", "app", "num_nodes", "-1")));
+        assertEquals("num_nodes must be a whole number between 1 and 100, not '-1'", rejection(Map.of("cluster_user", "app", "num_nodes", "-1")));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"three", "1.5", "", "3 nodes", "99999999999", "1e2"})
+    @ValueSource(strings = {"three", "1.5", "", "3 nodes", "99999999999", "1e2", "+3", "-0", "0x3", "\uff13", "\u0663", "3\u00a0"})
     void rejectsANodeCountThatIsNotAWholeNumber(String numNodes) {
         assertEquals("num_nodes must be a whole number between 1 and 100, not '" + numNodes + "'",
                 rejection(Map.of("cluster_user", "app", "num_nodes", numNodes)));
@@ -142,8 +153,39 @@ class CreateRequestTest {
         assertEquals("size has an unknown key 'CPUS'; use cpus, mem and disk", rejection(withSize(Map.of("CPUS", 1))));
     }
 
+    @Test
+    void refusesJsonValuesOfTheWrongTypeInsteadOfConvertingThem() {
+        assertEquals("cluster_user must be a string, not true", rejection(Map.of("cluster_user", true)));
+        assertEquals("cluster_user must be a string, not a number", rejection(Map.of("cluster_user", 42)));
+        assertEquals("cluster_user must be a single value", rejection(Map.of("cluster_user", Map.of("a", "b"))));
+        assertEquals("backup_id must be a string, not false", rejection(Map.of("cluster_user", "app", "backup_id", false)));
+        assertEquals("cluster_password must be a string, not a number",
+                rejection(Map.of("cluster_user", "app", "cluster_password", 12345678)));
+        assertEquals("num_nodes must be a whole number between 1 and 100, not true",
+                rejection(Map.of("cluster_user", "app", "num_nodes", true)));
+        assertEquals("num_nodes must be a whole number between 1 and 100, not 3.0",
+                rejection(Map.of("cluster_user", "app", "num_nodes", 3.0)));
+        assertEquals("num_nodes must be between 1 and 100, not 2147483647",
+                rejection(Map.of("cluster_user", "app", "num_nodes", 99999999999L)));
+        assertEquals("semi_sync must be true or false, not 2",
+                rejection(Map.of("cluster_user", "app", "num_nodes", "3", "semi_sync", 2)));
+        assertEquals("size.mem must be text like 512mb, not 512", rejection(withSize(Map.of("mem", 512))));
+        assertEquals("size.cpus must be a number above 0 and at most 1024, not true", rejection(withSize(Map.of("cpus", true))));
+    }
+
+    @Test
+    void quotesAtMostEightyCharactersOfAnyInput() {
+        var huge = "x".repeat(100_000);
+        for (var fields : List.<Map<String, ?>>of(Map.of("cluster_user", huge), Map.of("cluster_user", "app", "num_nodes", huge),
+                withSize(Map.of("cpus", huge)), withSize(Map.of("mem", huge)), withSize(Map.of(huge, 1)),
+                Map.of("cluster_user", "app", "semi_sync", huge))) {
+            var message = rejection(fields);
+            assertTrue(message.length() < 250, message);
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "-1", "0", "Infinity", "abc", ""})
+    @ValueSource(strings = {"NaN", "-1", "0", "Infinity", "abc", "", "+1", "1e0", "0x1p3", "1d", "\uff11", "1.", ".5"})
     void rejectsCpusThatAreNotAPositiveNumber(String cpus) {
         var message = rejection(withSize(Map.of("cpus", cpus)));
         assertTrue(message.startsWith("size.cpus must be a number above 0"), message);
@@ -160,7 +202,7 @@ class CreateRequestTest {
     @Test
     void rejectsMoreCpusThanAnyMachineHasAndSaysTheLimit() {
         var message = rejection(withSize(Map.of("cpus", 2000)));
-        assertEquals("size.cpus must be a number above 0 and at most 1024, not '2000'", message);
+        assertEquals("size.cpus must be a number above 0 and at most 1024, not 2000", message);
         assertEquals(1024.0, parse(withSize(Map.of("cpus", 1024))).spec().size().cpus());
     }
 
@@ -182,6 +224,14 @@ class CreateRequestTest {
         assertEquals("size.disk: '-1mb' is not a data size; use a number with b, kb, mb, gb or tb, e.g. 512mb",
                 rejection(withSize(Map.of("disk", "-1mb"))));
         assertEquals("size.disk: '99999999999tb' is too large", rejection(withSize(Map.of("disk", "99999999999tb"))));
+    }
+
+    @Test
+    void rejectsSizesNoMysqldCanRunIn() {
+        var message = rejection(withSize(Map.of("cpus", 1e-300, "mem", "1b", "disk", "1b")));
+        assertTrue(message.startsWith("size {cpus 0, mem 1b, disk 1b} is too small for a MySQL instance: cpus must be at least 0.1"),
+                message);
+        assertTrue(rejection(withSize(Map.of("mem", "100mb"))).endsWith("mem must be at least 256mb"));
     }
 
     @Test
@@ -224,6 +274,8 @@ class CreateRequestTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(io.mysos.core.InvalidInputException.class,
                 () -> CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "semi_sync", "maybe")));
         assertEquals("semi_sync must be true or false, not 'maybe'", e.getMessage());
+        assertEquals(true, CreateRequest.parse("trio", java.util.Map.of("cluster_user", "app", "num_nodes", 3,
+                "semi_sync", true)).spec().semiSync());
         var single = org.junit.jupiter.api.Assertions.assertThrows(io.mysos.core.InvalidInputException.class,
                 () -> CreateRequest.parse("solo", java.util.Map.of("cluster_user", "app", "semi_sync", "true")));
         org.junit.jupiter.api.Assertions.assertTrue(single.getMessage().startsWith("semi_sync needs num_nodes of 2 or more"));

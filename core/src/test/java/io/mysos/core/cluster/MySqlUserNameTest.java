@@ -37,10 +37,15 @@ class MySqlUserNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"root", "ROOT", "Root", "mysos", "MySQL", "PUBLIC", "pub"})
+    @ValueSource(strings = {"root", "ROOT", "Root", "_mysos_admin", "_MYSOS_Admin", "MySQL", "PUBLIC", "pub"})
     void rejectsReservedNamesInAnyCase(String user) {
         var e = assertThrows(InvalidInputException.class, () -> MySqlUserName.validate(user));
         assertEquals("cluster_user '" + user + "' is reserved; choose another name", e.getMessage());
+    }
+
+    @Test
+    void acceptsMysosAsOriginalMysosClientsSendIt() {
+        assertEquals("mysos", MySqlUserName.validate("mysos"));
     }
 
     @Test

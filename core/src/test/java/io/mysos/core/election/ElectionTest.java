@@ -116,4 +116,41 @@ class ElectionTest {
         assertTrue(union.covers(Position.mysql(uuid + ":1-9")));
         assertEquals(9, union.transactions());
     }
+
+    @Test
+    void theSameSequenceNumberFromAnotherServerIsAForkNotTheSameTransaction() {
+        var mine = Position.mariadb("0-1-10");
+        var forked = Position.mariadb("0-3-10");
+        assertFalse(mine.covers(forked));
+        assertFalse(forked.covers(mine));
+        assertEquals(java.util.List.of("0-3-10"), mine.lacking(forked));
+        assertTrue(Position.mariadb("0-3-11").covers(forked), "a later sequence number of the domain covers it");
+        assertTrue(mine.covers(Position.mariadb("0-1-10")));
+    }
+
+    @Test
+    void lackingNamesEveryDomainOrGtidIntervalThatIsMissing() {
+        assertEquals(java.util.List.of("1-2-5"), Position.mariadb("0-1-10,1-2-4").lacking(Position.mariadb("0-1-9,1-2-5")));
+        assertEquals(java.util.List.of(), Position.mariadb("0-1-10").lacking(Position.mariadb("0-1-9")));
+        var uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertEquals(java.util.List.of(uuid + ":101-102"),
+                Position.mysql(uuid + ":1-100").lacking(Position.mysql(uuid + ":1-100:101-102")));
+    }
+
+    @Test
+    void decideElectsTheCandidateThatCoversEveryOther() {
+        var positions = Map.of(A, Position.mariadb("0-1-10"), B, Position.mariadb("0-1-12"));
+        assertEquals(Optional.of(new Election.Elected(B)), Election.decide(positions, Map.of()));
+    }
+
+    @Test
+    void decideReportsDivergedHistoriesWithWhatTheMostAdvancedLacks() {
+        var positions = Map.of(A, Position.mariadb("0-1-20"), B, Position.mariadb("0-1-12,7-2-1"), C, Position.mariadb("0-1-3"));
+        assertEquals(Optional.of(new Election.Diverged(A, Map.of(B, java.util.List.of("7-2-1")))), Election.decide(positions, Map.of()));
+    }
+
+    @Test
+    void decideWithoutPositionsDecidesNothing() {
+        assertEquals(Optional.empty(), Election.decide(Map.of(), Map.of()));
+    }
 }

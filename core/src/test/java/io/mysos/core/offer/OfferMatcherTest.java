@@ -208,4 +208,53 @@ class OfferMatcherTest {
                 Map.of("o1", grouped.get("o1").stream().map(Placement::port).toList(),
                         "o2", grouped.get("o2").stream().map(Placement::port).toList()));
     }
+
+    // ---------------------------------------------------------------- persistent offers (Mesos)
+
+    private static Offer persistentOffer(String id, String host, String... volumes) {
+        return new Offer(id, "agent-" + host, host, BIG_HOST, List.of(PortRange.parse("31000-31999")), List.of(volumes), true);
+    }
+
+    @Test
+    void anInstanceThatEndedIsRelaunchedOnItsVolumeAndOnlyThere() {
+        var demand = new Demand("orders", 1, SMALL, Set.of("db1"), 1, List.of("mysos-orders-2"));
+        var elsewhere = OfferMatcher.match(List.of(persistentOffer("o3", "db3")), List.of(demand));
+        assertEquals(List.of(), elsewhere.placements(), "another agent does not get it while its volume may come back");
+        assertEquals(List.of("o3"), elsewhere.unusedOffers());
+
+        var back = OfferMatcher.match(List.of(persistentOffer("o3", "db3"), persistentOffer("o2", "db2", "mysos-orders-2")),
+                List.of(demand));
+        assertEquals(List.of(new Placement("orders", "o2", "agent-db2", "db2", 31000, SMALL, java.util.Optional.of("mysos-orders-2"), true)),
+                back.placements());
+        assertEquals(List.of("o3"), back.unusedOffers());
+    }
+
+    @Test
+    void instancesBeyondTheReusableVolumesGetNewOnes() {
+        var demand = new Demand("orders", 2, SMALL, Set.of(), 1, List.of("mysos-orders-2"));
+        var match = OfferMatcher.match(List.of(persistentOffer("o2", "db2", "mysos-orders-2"), persistentOffer("o3", "db3")),
+                List.of(demand));
+        assertEquals(List.of(new Placement("orders", "o2", "agent-db2", "db2", 31000, SMALL, java.util.Optional.of("mysos-orders-2"), true),
+                new Placement("orders", "o3", "agent-db3", "db3", 31000, SMALL, java.util.Optional.empty(), true)), match.placements());
+    }
+
+    @Test
+    void aPersistentOfferNeverTakesASecondInstanceOfACluster() {
+        var match = OfferMatcher.match(List.of(persistentOffer("o1", "db1"), persistentOffer("o1b", "db1")),
+                List.of(demand("orders", 2, 1)));
+        assertEquals(List.of("db1"), hosts(match));
+        var none = OfferMatcher.match(List.of(persistentOffer("o1", "db1")), List.of(demand("orders", 1, 1, "db1")));
+        assertEquals(List.of(), none.placements());
+        assertEquals(List.of("o1"), none.unusedOffers());
+    }
+
+    @Test
+    void aPlacementNamesTheVolumeItsTaskUses() {
+        var task = io.mysos.core.task.TaskId.of("orders", 7);
+        assertEquals(java.util.Optional.of(new Placement.VolumeUse("mysos-orders-7", true)),
+                new Placement("orders", "o1", "a", "h", 1, SMALL, java.util.Optional.empty(), true).volumeFor(task));
+        assertEquals(java.util.Optional.of(new Placement.VolumeUse("mysos-orders-2", false)),
+                new Placement("orders", "o1", "a", "h", 1, SMALL, java.util.Optional.of("mysos-orders-2"), true).volumeFor(task));
+        assertEquals(java.util.Optional.empty(), new Placement("orders", "o1", "a", "h", 1, SMALL).volumeFor(task));
+    }
 }

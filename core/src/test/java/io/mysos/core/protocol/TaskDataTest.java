@@ -22,7 +22,7 @@ class TaskDataTest {
 
     @Test
     void survivesTheTripToTheExecutor() {
-        var data = taskData(Optional.of("orders-20240101-0300"));
+        var data = taskData(Optional.of("orders/20240101-0300"));
         var back = TestJson.roundTrip(data, TaskData.class);
         assertEquals(data, back);
         assertEquals("user-s3cret", KEY.open(back.userPassword()));

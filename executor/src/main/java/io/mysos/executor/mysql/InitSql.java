@@ -1,16 +1,24 @@
 package io.mysos.executor.mysql;
 
 import io.mysos.executor.mysql.MySqlInstallation.Flavor;
+import java.util.Optional;
 
-/** The init file mysqld runs at start: the admin account, created on each instance and never binlogged. */
+/**
+ * The init file mysqld runs at start, before it takes connections: the admin account and the
+ * cluster user, made on each instance and never binlogged, so no password reaches a binary or
+ * relay log and replicas never replay (or conflict on) account changes.
+ */
 final class InitSql {
     private InitSql() {}
 
     static String adminAccount(Flavor flavor, String user, String password) {
-        var name = SqlLiteral.userName(user);
-        var secret = SqlLiteral.password(password);
+        return accounts(flavor, user, password, Optional.empty());
+    }
+
+    static String accounts(Flavor flavor, String adminUser, String adminPassword, Optional<ClusterAccount> clusterUser) {
+        var name = SqlLiteral.userName(adminUser);
+        var secret = SqlLiteral.password(adminPassword);
         var sql = new StringBuilder();
-        // Not binlogged: every instance makes its own, so replicas never replay (or conflict on) it.
         sql.append("SET sql_log_bin=0;\n");
         if (flavor == Flavor.MYSQL) {
             // super_read_only (set in my.cnf) refuses account changes even here; read_only stays on.
@@ -24,6 +32,8 @@ final class InitSql {
             sql.append("ALTER USER ").append(account).append(" IDENTIFIED BY ").append(secret).append(";\n");
             sql.append("GRANT ALL PRIVILEGES ON *.* TO ").append(account).append(" WITH GRANT OPTION;\n");
         }
+        clusterUser.ifPresent(cluster -> SqlDialect.ensureUser(cluster.user(), cluster.password())
+                .forEach(statement -> sql.append(statement).append(";\n")));
         if (flavor == Flavor.MYSQL) {
             sql.append("SET GLOBAL super_read_only=ON;\n");
         }

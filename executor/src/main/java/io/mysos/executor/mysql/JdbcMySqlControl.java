@@ -1,12 +1,12 @@
 package io.mysos.executor.mysql;
 
+import io.mysos.core.cluster.Lag;
 import io.mysos.core.cluster.MySqlUserName;
 import io.mysos.core.election.Position;
 import io.mysos.core.password.Passwords;
 import io.mysos.executor.mysql.SemiSyncPlugin.Side;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,6 +16,8 @@ import java.util.Properties;
 /**
  * {@link MySqlControl} over Connector/J: one short-lived TCP connection per call, as the admin
  * account, with short timeouts so a hung server fails a command instead of hanging the executor.
+ * What the calls read and change on that connection is in {@link ReplicationStatus},
+ * {@link ReplicationPositions}, {@link SemiSyncProviders} and {@link SuperReadOnly}.
  */
 public final class JdbcMySqlControl implements MySqlControl {
     static final int CONNECT_TIMEOUT_MS = 2_000;
@@ -24,16 +26,15 @@ public final class JdbcMySqlControl implements MySqlControl {
     static final Duration RELAY_LOG_DRAIN = Duration.ofSeconds(8);
     /** Fencing must not queue behind a long lock for ever (the server default is a year); it fails and is retried. */
     static final int READ_ONLY_LOCK_WAIT_SECONDS = 5;
-    static final long APPLY_POLL_MS = 10;
     private static final int ACCESS_DENIED = 1045;
-    /** ER_FUNCTION_EXISTS: INSTALL PLUGIN of a plugin that is installed. */
-    private static final int PLUGIN_EXISTS = 1125;
 
     private final String host;
     private final int port;
     private final String user;
     private final String password;
     private final SqlDialect dialect;
+    private final ReplicationPositions positions;
+    private final SemiSyncProviders semiSyncProviders;
 
     public JdbcMySqlControl(String host, int port, String user, String password, MySqlInstallation mysql) {
         this.host = Endpoints.validHost(host);
@@ -43,6 +44,8 @@ public final class JdbcMySqlControl implements MySqlControl {
         this.user = user;
         this.password = password;
         this.dialect = SqlDialect.of(mysql.flavor(), mysql.version());
+        this.positions = new ReplicationPositions(dialect, Endpoints.address(this.host, this.port));
+        this.semiSyncProviders = new SemiSyncProviders(dialect);
     }
 
     @Override
@@ -112,7 +115,7 @@ public final class JdbcMySqlControl implements MySqlControl {
         var statements = SqlDialect.ensureUser(user, password);
         run("create the cluster user '" + user + "'", connection -> {
             try (var statement = connection.createStatement()) {
-                withSuperReadOnlyLowered(statement, () -> {
+                SuperReadOnly.whileLowered(statement, dialect, () -> {
                     for (var sql : statements) {
                         statement.execute(sql);
                     }
@@ -130,17 +133,17 @@ public final class JdbcMySqlControl implements MySqlControl {
                 boolean replicating = readSource(statement).filter(s -> s.isFrom(host, port) && s.isRunning()).isPresent();
                 if (semiSync) {
                     // The master half would make this replica's own commits (its applier's) wait for acknowledgements.
-                    var master = semiSyncPlugin(connection, statement, Side.MASTER, false);
-                    if (master.isPresent() && isOn(statement, master.get().variable("enabled"))) {
+                    var master = semiSyncProviders.provider(connection, statement, Side.MASTER, false);
+                    if (master.isPresent() && SemiSyncProviders.isOn(statement, master.get().variable("enabled"))) {
                         statement.execute(SqlDialect.semiSyncEnabled(master.get(), false));
                     }
-                    var replica = semiSyncPlugin(connection, statement, Side.REPLICA, true).orElseThrow();
-                    boolean wasOn = isOn(statement, replica.variable("enabled"));
+                    var replica = semiSyncProviders.provider(connection, statement, Side.REPLICA, true).orElseThrow();
+                    boolean wasOn = SemiSyncProviders.isOn(statement, replica.variable("enabled"));
                     if (!wasOn) {
                         statement.execute(SqlDialect.semiSyncEnabled(replica, true));
                     }
                     if (replicating) {
-                        if (wasOn && statusIsOn(statement, replica.variable("status"))) {
+                        if (wasOn && SemiSyncProviders.statusIsOn(statement, replica.variable("status"))) {
                             return ReplicationChange.NONE;
                         }
                         // The IO thread asks for semi-sync only when it connects.
@@ -159,6 +162,28 @@ public final class JdbcMySqlControl implements MySqlControl {
         });
     }
 
+    /**
+     * For an instance restored from a backup (MariaDB): its history begins at {@code gtids}, both as what it
+     * applied (so it replicates on from there) and as its binary log's state (so, as a master, replicas
+     * restored from the same backup find their position in it). Forgets any replication of the source.
+     */
+    public void startHistoryAt(String gtids) {
+        run("start the GTID history at " + gtids, connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("STOP ALL SLAVES");
+                statement.execute("RESET SLAVE ALL");
+                statement.execute("RESET MASTER");
+            }
+            for (var variable : new String[] {"gtid_binlog_state", "gtid_slave_pos"}) {
+                try (var set = connection.prepareStatement("SET GLOBAL " + variable + " = ?")) {
+                    set.setString(1, gtids);
+                    set.execute();
+                }
+            }
+            return null;
+        });
+    }
+
     @Override
     public void stopReplication() {
         run("stop replication", connection -> {
@@ -168,7 +193,7 @@ public final class JdbcMySqlControl implements MySqlControl {
                     return null;
                 }
                 statement.execute(dialect.stopIoThread());
-                if (source.get().sqlRunning() && !awaitApplied(statement, RELAY_LOG_DRAIN)) {
+                if (source.get().sqlRunning() && !positions.awaitApplied(statement, RELAY_LOG_DRAIN)) {
                     throw new MySqlControlException("the replica at " + Endpoints.address(host, port)
                             + " has not applied the transactions it received within " + RELAY_LOG_DRAIN.toSeconds()
                             + " s (replication: " + readSource(statement).map(String::valueOf).orElse("gone")
@@ -185,12 +210,12 @@ public final class JdbcMySqlControl implements MySqlControl {
     public void setSemiSyncMaster(boolean on) {
         run("turn semi-sync replication's master side " + (on ? "on" : "off"), connection -> {
             try (var statement = connection.createStatement()) {
-                var master = semiSyncPlugin(connection, statement, Side.MASTER, on);
+                var master = semiSyncProviders.provider(connection, statement, Side.MASTER, on);
                 if (on) {
                     for (var sql : SqlDialect.semiSyncMasterOn(master.orElseThrow())) {
                         statement.execute(sql);
                     }
-                    var replica = semiSyncPlugin(connection, statement, Side.REPLICA, false);
+                    var replica = semiSyncProviders.provider(connection, statement, Side.REPLICA, false);
                     if (replica.isPresent()) {
                         statement.execute(SqlDialect.semiSyncEnabled(replica.get(), false));
                     }
@@ -215,7 +240,7 @@ public final class JdbcMySqlControl implements MySqlControl {
     public Position position() {
         return run("read the replication position", connection -> {
             try (var statement = connection.createStatement()) {
-                return gtidPosition(statement).orElseGet(() -> binlogPosition(statement));
+                return positions.applied(statement);
             }
         });
     }
@@ -224,206 +249,31 @@ public final class JdbcMySqlControl implements MySqlControl {
     public Position reachablePosition() {
         return run("read the replication position", connection -> {
             try (var statement = connection.createStatement()) {
-                var applied = gtidPosition(statement);
-                if (applied.isEmpty()) {
-                    return binlogPosition(statement);
-                }
-                try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
-                    var received = rows.next() ? Optional.ofNullable(rows.getString(dialect.receivedGtidsColumn())).orElse("") : "";
-                    return received.isBlank() ? applied.get() : applied.get().union(dialect.gtidPosition(received));
-                }
+                return positions.reachable(statement);
             }
         });
     }
 
-    /**
-     * Polls until the server's GTID set covers what the IO thread had received at the start. Polling
-     * (not MASTER_GTID_WAIT, which compares with gtid_slave_pos only) also suits a demoted former
-     * master, whose history is in its own binlog.
-     */
-    private boolean awaitApplied(Statement statement, Duration timeout) throws SQLException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String received;
-        try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
-            if (!rows.next()) {
-                return true;
+    @Override
+    public Optional<Lag> replicationLag() {
+        return run("read the replication lag", connection -> {
+            try (var statement = connection.createStatement()) {
+                return ReplicationStatus.lag(statement, dialect, positions.gtids(statement));
             }
-            received = Optional.ofNullable(rows.getString(dialect.receivedGtidsColumn())).orElse("");
-        }
-        if (received.isBlank()) {
-            return true;
-        }
-        var wanted = dialect.gtidPosition(received);
-        while (true) {
-            var applied = gtidPosition(statement);
-            if (applied.isEmpty()) {
-                // Without GTIDs (never in Mysos's my.cnf) there is nothing to compare with.
-                return true;
-            }
-            if (applied.get().covers(wanted)) {
-                return true;
-            }
-            if (!readSource(statement).map(ReplicationSource::sqlRunning).orElse(false) || System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(APPLY_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
+        });
     }
-
-    private Optional<Position> gtidPosition(Statement statement) throws SQLException {
-        try (var rows = statement.executeQuery(dialect.gtidPositionQuery())) {
-            return rows.next() ? Optional.ofNullable(rows.getString(1)).map(dialect::gtidPosition) : Optional.empty();
-        }
-    }
-
-    private Position binlogPosition(Statement statement) {
-        try (var rows = statement.executeQuery(dialect.binlogStatus())) {
-            if (!rows.next()) {
-                throw new MySqlControlException(Endpoints.address(host, port)
-                        + " has neither GTIDs nor a binary log, so it has no replication position");
-            }
-            return Position.binlog(rows.getString("File"), rows.getLong("Position"));
-        } catch (SQLException e) {
-            throw new MySqlControlException("could not read the binary log position of " + Endpoints.address(host, port)
-                    + ": " + firstLine(e.getMessage()), e);
-        }
-    }
-
-    /**
-     * The server's provider of {@code side} of semi-sync: the built-in one, an installed plugin, or
-     * (when {@code install}) the first plugin of the dialect's list that installs.
-     */
-    private Optional<SemiSyncPlugin> semiSyncPlugin(Connection connection, Statement statement, Side side, boolean install)
-            throws SQLException {
-        var candidates = dialect.semiSync(side);
-        for (var plugin : candidates) {
-            if (plugin.isBuiltIn() || isActive(connection, plugin.name())) {
-                return Optional.of(plugin);
-            }
-        }
-        if (!install) {
-            return Optional.empty();
-        }
-        SQLException failure = null;
-        for (var plugin : candidates) {
-            try {
-                withSuperReadOnlyLowered(statement, () -> statement.execute(plugin.install()));
-                return Optional.of(plugin);
-            } catch (SQLException e) {
-                if (e.getErrorCode() == PLUGIN_EXISTS) {
-                    return Optional.of(plugin);
-                }
-                failure = failure == null ? e : failure;
-            }
-        }
-        throw failure;
-    }
-
-    private static boolean isActive(Connection connection, String plugin) throws SQLException {
-        try (var query = connection.prepareStatement(
-                "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = ?")) {
-            query.setString(1, plugin);
-            try (var rows = query.executeQuery()) {
-                return rows.next() && "ACTIVE".equalsIgnoreCase(rows.getString(1));
-            }
-        }
-    }
-
-    /** A global boolean variable; its name comes from this code, never from input. */
-    private static boolean isOn(Statement statement, String variable) throws SQLException {
-        try (var rows = statement.executeQuery("SELECT @@GLOBAL." + variable)) {
-            return rows.next() && rows.getBoolean(1);
-        }
-    }
-
-    private static boolean statusIsOn(Statement statement, String variable) throws SQLException {
-        try (var rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE '" + variable + "'")) {
-            return rows.next() && "ON".equalsIgnoreCase(rows.getString(2));
-        }
-    }
-
-    /** Runs {@code work} with MySQL's super_read_only lowered if it is on; read_only stays on, so only the admin may write meanwhile. */
-    private void withSuperReadOnlyLowered(Statement statement, SqlWork work) throws SQLException {
-        boolean lowered = dialect.hasSuperReadOnly() && superReadOnly(statement);
-        if (lowered) {
-            statement.execute("SET GLOBAL super_read_only=OFF");
-        }
-        try {
-            work.run();
-        } finally {
-            if (lowered) {
-                statement.execute("SET GLOBAL super_read_only=ON");
-            }
-        }
-    }
-
-    /** The IO thread's error for "the master's binary log lacks what the replica asks for": never retried. */
-    private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
 
     @Override
     public Optional<String> replicationBroken() {
         return run("read the replication status", connection -> {
-            try (var statement = connection.createStatement();
-                 var rows = statement.executeQuery(dialect.showReplicaStatus())) {
-                if (!rows.next() || column(rows, "Source_Host", "Master_Host").orElse("").isBlank()) {
-                    return Optional.<String>empty();
-                }
-                boolean io = !"No".equalsIgnoreCase(column(rows, "Replica_IO_Running", "Slave_IO_Running").orElse(""));
-                boolean sql = "Yes".equalsIgnoreCase(column(rows, "Replica_SQL_Running", "Slave_SQL_Running").orElse(""));
-                int ioErrno = Integer.parseInt(column(rows, "Last_IO_Errno", "Last_IO_Errno").orElse("0"));
-                int sqlErrno = Integer.parseInt(column(rows, "Last_SQL_Errno", "Last_SQL_Errno").orElse("0"));
-                if (!sql && sqlErrno != 0) {
-                    return Optional.of("its SQL thread stopped with error " + sqlErrno + ": "
-                            + column(rows, "Last_SQL_Error", "Last_SQL_Error").orElse(""));
-                }
-                if (!io && ioErrno == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-                    return Optional.of("its IO thread gave up with error " + ioErrno + ": "
-                            + column(rows, "Last_IO_Error", "Last_IO_Error").orElse(""));
-                }
-                return Optional.<String>empty();
+            try (var statement = connection.createStatement()) {
+                return ReplicationStatus.broken(statement, dialect);
             }
         });
     }
 
     private Optional<ReplicationSource> readSource(Statement statement) throws SQLException {
-        try (var rows = statement.executeQuery(dialect.showReplicaStatus())) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            var sourceHost = column(rows, "Source_Host", "Master_Host").orElse("");
-            if (sourceHost.isBlank()) {
-                return Optional.empty();
-            }
-            int sourcePort = Integer.parseInt(column(rows, "Source_Port", "Master_Port").orElse("0"));
-            boolean io = "Yes".equalsIgnoreCase(column(rows, "Replica_IO_Running", "Slave_IO_Running").orElse(""));
-            boolean sql = "Yes".equalsIgnoreCase(column(rows, "Replica_SQL_Running", "Slave_SQL_Running").orElse(""));
-            var error = column(rows, "Last_IO_Error", "Last_IO_Error").filter(e -> !e.isBlank())
-                    .or(() -> column(rows, "Last_SQL_Error", "Last_SQL_Error").filter(e -> !e.isBlank()));
-            return Optional.of(new ReplicationSource(sourceHost, sourcePort, io, sql, error));
-        }
-    }
-
-    /** The first of two column names the result has: MySQL renamed them in 8.0.22, MariaDB did not. */
-    private static Optional<String> column(ResultSet rows, String name, String oldName) {
-        for (var candidate : new String[] {name, oldName}) {
-            try {
-                return Optional.ofNullable(rows.getString(candidate));
-            } catch (SQLException noSuchColumn) {
-                // try the other name
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean superReadOnly(Statement statement) throws SQLException {
-        try (var rows = statement.executeQuery("SELECT @@GLOBAL.super_read_only")) {
-            return rows.next() && rows.getBoolean(1);
-        }
+        return ReplicationStatus.source(statement, dialect);
     }
 
     /** A new connection with the usual timeouts; callers close it. */
@@ -460,7 +310,7 @@ public final class JdbcMySqlControl implements MySqlControl {
         }
     }
 
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         return message == null ? "(no message)" : message.lines().findFirst().orElse("");
     }
 
@@ -472,10 +322,5 @@ public final class JdbcMySqlControl implements MySqlControl {
     @FunctionalInterface
     private interface Work<T> {
         T apply(Connection connection) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface SqlWork {
-        void run() throws SQLException;
     }
 }

@@ -8,11 +8,18 @@ import java.util.List;
 
 /**
  * The settings of one instance and the my.cnf they make: GTID replication with durable row-based
- * binary logs, read-only at every start until promoted, and memory sized from the task.
+ * binary logs, read-only at every start until promoted, file access confined to the sandbox, and
+ * every memory setting derived from the task's size, so mysqld stays within what it was given.
  */
 public record MySqlConfig(String host, int port, long serverId, DataSize memory) {
     public static final long MAX_SERVER_ID = 4_294_967_295L;
     static final long MIN_BUFFER_POOL_MB = 32;
+    /** What mysqld needs besides its caches and connections: code, data dictionary, background threads. */
+    static final long SERVER_BASE_MB = 128;
+    /** A busy connection's worst case: sort, join and read buffers, thread stack, network buffer. */
+    static final long PER_CONNECTION_MB = 3;
+    static final int MIN_CONNECTIONS = 10;
+    static final int MAX_CONNECTIONS = 5000;
     static final long MIN_LOG_MB = 16;
     static final long MAX_LOG_MB = 512;
 
@@ -28,9 +35,23 @@ public record MySqlConfig(String host, int port, long serverId, DataSize memory)
         }
     }
 
-    /** Half the task's memory, at least 32 MB: the rest is for connections, sorts and the OS cache. */
+    /**
+     * Half of what the task's memory leaves after the server's own needs, at least 32 MB: the rest
+     * is for connections, sorts and temporary tables (the OS cache comes on top, outside the task).
+     */
     public long bufferPoolMegabytes() {
-        return Math.max(MIN_BUFFER_POOL_MB, memory.megabytes() / 2);
+        return Math.max(MIN_BUFFER_POOL_MB, (memory.megabytes() - SERVER_BASE_MB) / 2);
+    }
+
+    /** As many connections as the memory beside the buffer pool holds at their worst, 10-5000. */
+    public int maxConnections() {
+        long rest = memory.megabytes() - SERVER_BASE_MB - bufferPoolMegabytes();
+        return (int) Math.min(MAX_CONNECTIONS, Math.max(MIN_CONNECTIONS, rest / PER_CONNECTION_MB));
+    }
+
+    /** In-memory temporary tables (per connection): a thirty-second of memory, 8-64 MB; bigger ones go to disk. */
+    public long tmpTableMegabytes() {
+        return Math.min(64, Math.max(8, memory.megabytes() / 32));
     }
 
     /** A small redo log (an eighth of memory, 16-512 MB) keeps starts and crash recovery fast. */
@@ -53,7 +74,7 @@ public record MySqlConfig(String host, int port, long serverId, DataSize memory)
         lines.add("[mysqld]");
         lines.add("datadir=" + layout.dataDir());
         lines.add("socket=" + layout.socket());
-        lines.add("pid-file=" + layout.pidFile());
+        lines.add("pid-file=" + layout.serverPidFile());
         lines.add("log_error=" + layout.logFile());
         lines.add("tmpdir=" + layout.tmpDir());
         lines.add("bind-address=" + host);
@@ -63,6 +84,12 @@ public record MySqlConfig(String host, int port, long serverId, DataSize memory)
         lines.add("report_port=" + port);
         lines.add("skip_name_resolve=ON");
         lines.add("character_set_server=utf8mb4");
+        lines.add("");
+        lines.add("# Files: LOAD DATA INFILE and SELECT ... INTO OUTFILE (admin only) stay inside the sandbox.");
+        lines.add("secure_file_priv=" + layout.filesDir());
+        lines.add("");
+        lines.add("# The cluster user (no SUPER) may create functions and triggers; row-based binlogs replicate them safely.");
+        lines.add("log_bin_trust_function_creators=ON");
         lines.add("");
         lines.add("# Replication: GTIDs and row-based binary logs; replicas resume by themselves after a restart.");
         lines.add("log_bin=mysql-bin");
@@ -89,9 +116,17 @@ public record MySqlConfig(String host, int port, long serverId, DataSize memory)
             lines.add("super_read_only=ON");
         }
         lines.add("");
-        lines.add("# Memory from the task's size; a small redo log starts fast.");
+        lines.add("# Memory from the task's size (" + memory + "); a small redo log starts fast.");
         lines.add("innodb_buffer_pool_size=" + bufferPoolMegabytes() + "M");
         lines.add(redoLogSetting(mysql));
+        lines.add("max_connections=" + maxConnections());
+        lines.add("tmp_table_size=" + tmpTableMegabytes() + "M");
+        lines.add("max_heap_table_size=" + tmpTableMegabytes() + "M");
+        // MyISAM is unused; MariaDB's default key buffer and Aria cache would take 128 MB each.
+        lines.add("key_buffer_size=8M");
+        if (!mysql8) {
+            lines.add("aria_pagecache_buffer_size=" + tmpTableMegabytes() + "M");
+        }
         lines.add("performance_schema=OFF");
         if (mysql8) {
             // The X plugin would take port 33060 on every instance of the machine.

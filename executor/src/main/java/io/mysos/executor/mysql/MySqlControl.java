@@ -1,5 +1,6 @@
 package io.mysos.executor.mysql;
 
+import io.mysos.core.cluster.Lag;
 import io.mysos.core.election.Position;
 import java.time.Duration;
 import java.util.Optional;
@@ -71,6 +72,12 @@ public interface MySqlControl {
      * Errors MySQL retries by itself (a master not reachable yet) are not reported.
      */
     Optional<String> replicationBroken();
+
+    /**
+     * How far this replica is behind its master: what it received and has not applied, and its own
+     * seconds estimate; empty when it replicates from nobody.
+     */
+    Optional<Lag> replicationLag();
 
     /** The master this server replicates from, if any. */
     Optional<ReplicationSource> replicationSource();

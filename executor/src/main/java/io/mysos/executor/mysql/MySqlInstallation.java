@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
  * create a new data directory with them. Works with MariaDB 10.6+ and MySQL 8.0+.
  *
  * @param installDb MariaDB's {@code mariadb-install-db}; MySQL initializes with mysqld itself
- * @param runAsRoot whether this JVM runs as root, so mysqld must be told {@code --user=root}
+ * @param runAsRoot whether this JVM runs as root: mysqld then runs as {@value #SERVER_USER}, never as root
  * @param templates where pristine data directories are kept for copying, if at all (see {@link #withTemplatesIn})
  */
 public record MySqlInstallation(Path mysqld, Flavor flavor, MySqlVersion version, Optional<Path> installDb,
         boolean runAsRoot, Optional<Path> templates) {
 
+    /** The OS user mysqld runs as when Mysos runs as root; the MariaDB and MySQL packages create it. */
+    public static final String SERVER_USER = "mysql";
     public static final String INSTALL_HINT = "install the mariadb-server package: apt-get install mariadb-server";
     static final List<Path> DEFAULT_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/usr/local/mysql/bin"));
     private static final List<String> SERVER_NAMES = List.of("mariadbd", "mysqld");
@@ -47,6 +49,11 @@ public record MySqlInstallation(Path mysqld, Flavor flavor, MySqlVersion version
 
     public MySqlInstallation(Path mysqld, Flavor flavor, MySqlVersion version, Optional<Path> installDb, boolean runAsRoot) {
         this(mysqld, flavor, version, installDb, runAsRoot, Optional.empty());
+    }
+
+    /** The OS user mysqld must switch to ({@code --user}), when this JVM runs as root. */
+    public Optional<String> serverUser() {
+        return runAsRoot ? Optional.of(SERVER_USER) : Optional.empty();
     }
 
     /**
@@ -143,6 +150,8 @@ public record MySqlInstallation(Path mysqld, Flavor flavor, MySqlVersion version
             }
         }
         if (runAsRoot) {
+            // The bootstrap has no network; the server that later serves runs as SERVER_USER, who is
+            // handed the finished directory (a template copy is made by root either way).
             command.add("--user=root");
         }
         command.add("--tmpdir=" + tmpDir);

@@ -35,16 +35,31 @@ public final class MySqlServer {
     private final SandboxLayout layout;
     private final MySqlConfig config;
     private final String adminPassword;
+    private final Optional<ClusterAccount> clusterAccount;
+    private final SandboxAccess access;
     private final MysqldLog mysqldLog;
     private volatile Optional<MysqldProcess> process = Optional.empty();
     private volatile long logOffset;
+    /** The identity (inode) of the data directory the ready server runs on. */
+    private volatile Optional<Object> dataDirKey = Optional.empty();
 
     public MySqlServer(MySqlInstallation mysql, Path sandbox, MySqlConfig config, String adminPassword) {
+        this(mysql, sandbox, config, adminPassword, Optional.empty());
+    }
+
+    /**
+     * @param clusterAccount the cluster's application account, made (never binlogged) at every start
+     * @throws MySqlStartException when mysqld must run as an OS user that does not exist
+     */
+    public MySqlServer(MySqlInstallation mysql, Path sandbox, MySqlConfig config, String adminPassword,
+            Optional<ClusterAccount> clusterAccount) {
         this.mysql = mysql;
         this.layout = SandboxLayout.of(sandbox);
         this.config = config;
         this.adminPassword = adminPassword;
+        this.clusterAccount = clusterAccount;
         SqlLiteral.password(adminPassword);
+        this.access = SandboxAccess.of(layout, mysql);
         this.mysqldLog = MysqldLog.of(layout.logFile());
     }
 
@@ -71,13 +86,42 @@ public final class MySqlServer {
             return false;
         }
         try {
-            Files.createDirectories(layout.tmpDir());
+            access.prepareSandbox();
             SandboxLayout.deleteTree(layout.initializingDataDir());
             mysql.initialize(layout.initializingDataDir(), layout.tmpDir(), layout.logFile(), config.initializeOptions(mysql));
+            access.handOver(layout.initializingDataDir());
             Files.move(layout.initializingDataDir(), layout.dataDir(), StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
             throw new MySqlInitializationException("cannot create " + layout.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fills a new data directory (from a backup); throws with the reason when it cannot. */
+    @FunctionalInterface
+    public interface DataDirFiller {
+        void fill(Path dataDir) throws IOException;
+    }
+
+    /**
+     * Like {@link #initializeIfNeeded}, but {@code filler} fills the new data directory (a restore), under
+     * another name until it is complete and handed to mysqld's user.
+     *
+     * @return true when it created one
+     */
+    public boolean restoreIfNeeded(DataDirFiller filler) {
+        if (hasDataDir()) {
+            return false;
+        }
+        try {
+            access.prepareSandbox();
+            SandboxLayout.deleteTree(layout.initializingDataDir());
+            filler.fill(layout.initializingDataDir());
+            access.handOver(layout.initializingDataDir());
+            Files.move(layout.initializingDataDir(), layout.dataDir(), StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            throw new MySqlInitializationException("cannot restore " + layout.dataDir() + ": " + e.getMessage(), e);
         }
     }
 
@@ -97,12 +141,11 @@ public final class MySqlServer {
         var command = new ArrayList<String>();
         command.add(mysql.mysqld().toString());
         command.add("--defaults-file=" + layout.configFile());
-        if (mysql.runAsRoot()) {
-            command.add("--user=root");
-        }
+        // Never root: with root, SELECT ... INTO OUTFILE and plugins would act as root on the host.
+        mysql.serverUser().ifPresent(user -> command.add("--user=" + user));
         command.add("--init-file=" + layout.initFile());
         try {
-            Files.createDirectories(layout.tmpDir());
+            access.prepareStart();
             Files.writeString(layout.configFile(), config.render(mysql, layout), StandardCharsets.UTF_8);
             writeInitFile();
             logOffset = mysqldLog.size();
@@ -150,6 +193,7 @@ public final class MySqlServer {
                 var dataDir = dataDirOf(connection);
                 if (isOurs(dataDir)) {
                     deleteInitFile();
+                    dataDirKey = fileKey(layout.dataDir());
                     return true;
                 }
                 lastError = Endpoints.address(config.host(), config.port()) + " is served by another mysqld (datadir "
@@ -235,6 +279,36 @@ public final class MySqlServer {
         deleteInitFile();
     }
 
+    /**
+     * Why the running server no longer has its data directory, if so: deleted (mysqld keeps writing
+     * to the deleted files, which vanish when it stops) or replaced by another directory.
+     */
+    public Optional<String> dataDirProblem() {
+        var expected = dataDirKey;
+        if (expected.isEmpty()) {
+            return Optional.empty();
+        }
+        var now = fileKey(layout.dataDir());
+        if (now.isEmpty()) {
+            return Optional.of("its data directory " + layout.dataDir() + " is gone; what it writes now is lost when it stops");
+        }
+        return now.equals(expected) ? Optional.empty()
+                : Optional.of("its data directory " + layout.dataDir() + " was replaced by another directory");
+    }
+
+    /**
+     * For an instance that will not come back: SIGKILL (its data is thrown away, so a clean shutdown
+     * buys nothing), then the whole sandbox and a socket kept outside it are deleted.
+     *
+     * @throws IOException when a file cannot be deleted
+     */
+    public void discard() throws IOException {
+        kill();
+        SandboxLayout.deleteTree(layout.sandbox());
+        Files.deleteIfExists(layout.socket());
+        Files.deleteIfExists(Path.of(layout.socket() + ".lock"));
+    }
+
     /** Control over the admin account, through the instance's address. */
     public JdbcMySqlControl adminControl() {
         return new JdbcMySqlControl(connectHost(), config.port(), TaskData.ADMIN_USER, adminPassword, mysql);
@@ -243,6 +317,14 @@ public final class MySqlServer {
     private CompletableFuture<MysqldExit> exitOf(MysqldProcess p) {
         long offset = logOffset;
         return p.onExit().thenApply(code -> new MysqldExit(p.pid(), code, mysqldLog.reasonSince(offset)));
+    }
+
+    private static Optional<Object> fileKey(Path dir) {
+        try {
+            return Optional.ofNullable(Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static String dataDirOf(Connection connection) throws SQLException {
@@ -278,8 +360,10 @@ public final class MySqlServer {
         var file = layout.initFile();
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, InitSql.adminAccount(mysql.flavor(), TaskData.ADMIN_USER, adminPassword),
+        Files.writeString(file, InitSql.accounts(mysql.flavor(), TaskData.ADMIN_USER, adminPassword, clusterAccount),
                 StandardCharsets.UTF_8);
+        // mysqld reads it after it switched to its own OS user.
+        access.handOverFile(file);
     }
 
     private void deleteInitFile() {

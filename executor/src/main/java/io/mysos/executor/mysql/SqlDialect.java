@@ -21,10 +21,18 @@ sealed interface SqlDialect {
      */
     Duration SEMI_SYNC_MASTER_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Ordinary privileges: everything an application needs, nothing that bypasses read_only. */
-    String CLUSTER_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, "
-            + "LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, "
-            + "REFERENCES, PROCESS, SHOW DATABASES";
+    /**
+     * The schemas that belong to the server, not to the application: the cluster user may not
+     * change them (information_schema is read-only for everyone and needs no rule).
+     */
+    List<String> SYSTEM_SCHEMAS = List.of("mysql", "sys", "performance_schema");
+
+    /**
+     * The cluster user's one global privilege: it reaches no account, file, plugin, replication
+     * or server setting. PROCESS is left out on purpose: the process list shows other accounts'
+     * statements in clear, among them the admin password of a CHANGE MASTER.
+     */
+    String CLUSTER_GLOBAL_PRIVILEGES = "SHOW DATABASES";
 
     static SqlDialect of(Flavor flavor, MySqlVersion version) {
         return switch (flavor) {
@@ -82,13 +90,43 @@ sealed interface SqlDialect {
         return "SET GLOBAL " + plugin.variable("enabled") + "=" + (on ? "ON" : "OFF");
     }
 
+    /**
+     * Creates or updates the cluster user the way managed services scope their master user: every
+     * database-level privilege (not GRANT OPTION) on every database through the pattern {@code `%`},
+     * but on the {@link #SYSTEM_SCHEMAS} a row of its own that grants nothing that matters. The
+     * server sorts database rows most specific first and uses the first that matches (MySQL and
+     * MariaDB alike), so the exact row for {@code mysql} shadows the pattern there: no account
+     * changes (CREATE USER, SET PASSWORD FOR, INSERT into mysql.*), no INSTALL SONAME, no reading
+     * password hashes. Globally only {@link #CLUSTER_GLOBAL_PRIVILEGES}; the REVOKE removes the
+     * global privileges earlier Mysos versions granted. (MySQL's partial_revokes would treat the
+     * pattern literally; Mysos leaves it off.)
+     *
+     * <p>Not binlogged (sql_log_bin=0): the password would sit in clear in every binary and relay
+     * log. Every instance makes the account itself instead, at each start and at its promotion.
+     */
     static List<String> ensureUser(String user, String password) {
         var account = SqlLiteral.userName(user) + "@'%'";
         var secret = SqlLiteral.password(password);
-        return List.of(
+        var statements = new java.util.ArrayList<>(List.of(
+                "SET SESSION sql_log_bin=0",
                 "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + secret,
                 "ALTER USER " + account + " IDENTIFIED BY " + secret,
-                "GRANT " + CLUSTER_PRIVILEGES + " ON *.* TO " + account);
+                "REVOKE ALL PRIVILEGES ON *.* FROM " + account,
+                "GRANT " + CLUSTER_GLOBAL_PRIVILEGES + " ON *.* TO " + account,
+                "GRANT ALL PRIVILEGES ON `%`.* TO " + account));
+        for (var schema : SYSTEM_SCHEMAS) {
+            statements.add("GRANT " + shadowPrivilege(schema) + " ON `" + schema + "`.* TO " + account);
+        }
+        return List.copyOf(statements);
+    }
+
+    /**
+     * A privilege that lets nothing happen in {@code schema} (a database row needs one): SHOW VIEW
+     * shows a view's definition only together with SELECT. performance_schema refuses SHOW VIEW
+     * grants; reading it is harmless (Mysos runs with performance_schema=OFF, and it holds no passwords).
+     */
+    private static String shadowPrivilege(String schema) {
+        return "performance_schema".equals(schema) ? "SELECT" : "SHOW VIEW";
     }
 
     /**

@@ -5,17 +5,14 @@ import io.mysos.core.cluster.MySqlUserName;
 import io.mysos.core.password.Passwords;
 import io.mysos.core.password.SchedulerKey;
 import io.mysos.core.protocol.ExecutorCommand;
-import io.mysos.core.protocol.ExecutorReport;
 import io.mysos.core.protocol.TaskData;
-import io.mysos.core.protocol.TaskStatus;
 import io.mysos.core.task.TaskId;
-import io.mysos.core.task.TaskState;
-import io.mysos.executor.mysql.Endpoints;
+import io.mysos.executor.backup.InstanceBackups;
+import io.mysos.executor.isolation.Isolation;
+import io.mysos.executor.mysql.ClusterAccount;
 import io.mysos.executor.mysql.MySqlConfig;
-import io.mysos.executor.mysql.MySqlControl;
 import io.mysos.executor.mysql.MySqlInstallation;
 import io.mysos.executor.mysql.MySqlServer;
-import io.mysos.executor.mysql.MysqldExit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Runs one MySQL instance for its task: launches (or recovers) its mysqld, watches it (process exit
  * and health checks), carries out the scheduler's commands (position query, promote, reparent), and
  * stops it. Every call returns at once; the work happens in order on the runner's own thread, which
- * also calls the {@link StatusListener}.
+ * also calls the {@link StatusListener}. The work itself is in {@link MysqldLifecycle} (launch, recover,
+ * kill), {@link InstanceCommands} (the scheduler's commands) and {@link HealthWatch} (pings, and the kill
+ * of a hung mysqld); {@link StatusReports} decides what the listener hears.
  */
 public final class TaskRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -65,40 +64,21 @@ public final class TaskRunner implements AutoCloseable {
         }
     }
 
-
-    /** The role the last successful command gave the instance. */
-    private record Role(long epoch, String command) {}
-
-    private final TaskData data;
     private final TaskId taskId;
-    private final MySqlInstallation mysql;
     private final MySqlServer server;
-    private final MySqlControl control;
-    private final StatusListener listener;
-    private final String userPassword;
-    private final String adminPassword;
     private final Timeouts timeouts;
+    private final Isolation isolation;
     private final ThreadPoolExecutor steps;
     /** The epoch of a position query waiting in the queue: one waiting query answers the scheduler's repeats too. */
     private final AtomicLong queuedQuery = new AtomicLong(Long.MIN_VALUE);
-
-    // Set from callers' threads (under this, so a hung-mysqld kill never follows them), read by the runner's.
-    private volatile boolean killRequested;
-    private volatile boolean detached;
-    // Guarded by this.
-    private Optional<HealthCheck> health = Optional.empty();
-    /** Why the health checks gave up on the current mysqld; set on their thread. */
-    private volatile Optional<String> unresponsive = Optional.empty();
-
-    // Only touched on the runner's thread.
-    private boolean begun;
-    private boolean stopping;
-    private Optional<TaskState> lastState = Optional.empty();
-    private long generation;
-    private long newestEpoch = Long.MIN_VALUE;
-    /** The newest epoch for which this instance turned read-only. */
-    private long fencedEpoch = Long.MIN_VALUE;
-    private Optional<Role> role = Optional.empty();
+    // Which thread owns what: each part says it. The watch's flags are set from callers' threads and its
+    // checks run on their own; the reports, the commands and the lifecycle only run on the runner's thread.
+    private final HealthWatch watch;
+    private final StatusReports reports;
+    private final InstanceCommands commands;
+    private final MysqldLifecycle lifecycle;
+    /** Backups run beside the runner's thread: a long backup must not hold up an election's position query. */
+    private final InstanceBackupRunner backupRunner;
 
     public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener) {
         this(data, sandbox, mysql, key, listener, Timeouts.DEFAULT);
@@ -110,27 +90,52 @@ public final class TaskRunner implements AutoCloseable {
      */
     public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener,
             Timeouts timeouts) {
-        this.data = data;
+        this(data, sandbox, mysql, key, listener, timeouts, Isolation.NONE);
+    }
+
+    /**
+     * @param isolation keeps mysqld within the task's size (local mode); under Mesos the agent does, so none
+     * @throws InvalidInputException when the task data is unusable (bad server id, user, host or port)
+     * @throws SchedulerKey.WrongKeyException when the passwords were sealed with another key
+     */
+    public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener,
+            Timeouts timeouts, Isolation isolation) {
+        this(data, sandbox, mysql, key, listener, timeouts, isolation, Optional.empty());
+    }
+
+    /**
+     * @param backups the backup store: where a task with a backup id restores from, and where TakeBackup writes
+     * @throws InvalidInputException when the task data is unusable (bad server id, user, host or port)
+     * @throws SchedulerKey.WrongKeyException when the passwords were sealed with another key
+     */
+    public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener,
+            Timeouts timeouts, Isolation isolation, Optional<InstanceBackups> backups) {
         this.taskId = data.taskId();
         if (taskId.serverId() != data.serverId()) {
             throw new InvalidInputException("task " + taskId + " carries server id " + data.serverId()
                     + " but its id says " + taskId.serverId());
         }
         MySqlUserName.validate(data.user());
-        this.userPassword = Passwords.validate(key.open(data.userPassword()));
-        this.adminPassword = key.open(data.adminPassword());
-        this.mysql = mysql;
+        var userPassword = Passwords.validate(key.open(data.userPassword()));
+        var adminPassword = key.open(data.adminPassword());
         this.server = new MySqlServer(mysql, sandbox,
-                new MySqlConfig(data.host(), data.port(), data.serverId(), data.resources().mem()), adminPassword);
-        this.control = server.adminControl();
-        this.listener = listener;
+                new MySqlConfig(data.host(), data.port(), data.serverId(), data.resources().mem()), adminPassword,
+                Optional.of(new ClusterAccount(data.user(), userPassword)));
+        var control = server.adminControl();
         this.timeouts = timeouts;
+        this.isolation = isolation;
         this.steps = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             var thread = new Thread(runnable, "mysos-task-" + taskId);
             thread.setDaemon(true);
             return thread;
         });
         this.steps.allowCoreThreadTimeOut(true);
+        this.watch = new HealthWatch(taskId, server, control, timeouts);
+        this.reports = new StatusReports(taskId, listener, watch);
+        this.backupRunner = new InstanceBackupRunner(data, server, mysql, adminPassword, backups, this::submit, reports);
+        this.commands = new InstanceCommands(data, control, userPassword, adminPassword, reports);
+        this.lifecycle = new MysqldLifecycle(data, mysql, server, timeouts, watch, reports, commands, isolation,
+                this::submit, steps::shutdown, backups, () -> backupRunner.source(false));
     }
 
     public TaskId taskId() {
@@ -144,7 +149,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Creates the data directory if needed, starts mysqld and reports STARTING, then RUNNING (or FAILED). */
     public void launch() {
-        submit("launch", this::doLaunch);
+        submit("launch", lifecycle::launch);
     }
 
     /**
@@ -152,7 +157,7 @@ public final class TaskRunner implements AutoCloseable {
      * restarts it on its data directory if not (STARTING, RUNNING), or reports the task LOST.
      */
     public void recover() {
-        submit("recover", this::doRecover);
+        submit("recover", lifecycle::recover);
     }
 
     /**
@@ -160,6 +165,14 @@ public final class TaskRunner implements AutoCloseable {
      * A command from a newer epoch first turns the instance read-only, whatever it asks for.
      */
     public void handle(ExecutorCommand command) {
+        if (command instanceof ExecutorCommand.TakeBackup backup) {
+            backupRunner.take(backup);
+            return;
+        }
+        if (command instanceof ExecutorCommand.DeleteBackup deletion) {
+            backupRunner.delete(deletion);
+            return;
+        }
         if (command instanceof ExecutorCommand.QueryPosition query) {
             if (queuedQuery.getAndAccumulate(query.epoch(), Math::max) >= query.epoch()) {
                 log.debug("{}: {} already waits in the queue and answers this one too", taskId, command);
@@ -176,11 +189,8 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Stops mysqld (cleanly, then by force) and reports KILLED. Calling it again changes nothing. */
     public void kill() {
-        synchronized (this) {
-            killRequested = true;
-        }
-        stopHealthChecks();
-        submit("kill", this::doKill);
+        watch.requestKill();
+        submit("kill", lifecycle::kill);
     }
 
     /**
@@ -188,11 +198,12 @@ public final class TaskRunner implements AutoCloseable {
      * later {@link #recover} restarts it. The returned future completes once mysqld is gone.
      */
     public CompletableFuture<Void> shutdown() {
-        synchronized (this) {
-            detached = true;
-        }
-        stopHealthChecks();
-        Runnable stop = () -> server.stop(timeouts.stopGrace());
+        backupRunner.close();
+        watch.detach();
+        Runnable stop = () -> {
+            server.stop(timeouts.stopGrace());
+            isolation.release(taskId);
+        };
         CompletableFuture<Void> done;
         try {
             done = CompletableFuture.runAsync(stop, steps);
@@ -203,12 +214,37 @@ public final class TaskRunner implements AutoCloseable {
         return done;
     }
 
+    /**
+     * For a task that will not come back (failed, killed, its cluster deleted): stops mysqld at
+     * once, deletes the sandbox with its data, and reports nothing more. Safe on a runner that was
+     * killed, detached or never started. The future completes once the sandbox is gone.
+     */
+    public CompletableFuture<Void> discard() {
+        backupRunner.close();
+        watch.detach();
+        Runnable remove = () -> {
+            try {
+                server.discard();
+                isolation.release(taskId);
+                log.info("{}: discarded its mysqld and sandbox {}", taskId, server.layout().sandbox());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not delete the sandbox of " + taskId + ": " + e.getMessage(), e);
+            }
+        };
+        CompletableFuture<Void> done;
+        try {
+            done = CompletableFuture.runAsync(remove, steps);
+        } catch (RejectedExecutionException alreadyStopped) {
+            done = CompletableFuture.runAsync(remove);
+        }
+        steps.shutdown();
+        return done;
+    }
+
     /** Lets go of the instance without touching mysqld: no more reports, the runner's thread ends. */
     public void detach() {
-        synchronized (this) {
-            detached = true;
-        }
-        stopHealthChecks();
+        backupRunner.close();
+        watch.detach();
         steps.shutdown();
     }
 
@@ -218,333 +254,14 @@ public final class TaskRunner implements AutoCloseable {
         detach();
     }
 
-    private void doLaunch() {
-        if (!begin("launch")) {
-            return;
-        }
-        if (server.adopt()) {
-            awaitAdopted();
-            return;
-        }
-        long began = System.nanoTime();
-        report(TaskState.STARTING, "starting " + mysql + " on " + address());
-        try {
-            boolean created = server.initializeIfNeeded();
-            var how = created ? "created its data directory in " + millisSince(began) + " ms, then started"
-                    : "started on its data directory";
-            startAndAwait(began, how);
-        } catch (RuntimeException e) {
-            failAndClean(e);
-        }
-    }
-
-    private void doRecover() {
-        if (!begin("recover")) {
-            return;
-        }
-        if (server.adopt()) {
-            awaitAdopted();
-        } else if (server.hasDataDir()) {
-            long began = System.nanoTime();
-            report(TaskState.STARTING, "mysqld was not running; restarting it on " + server.layout().dataDir());
-            try {
-                startAndAwait(began, "restarted on its data directory");
-            } catch (RuntimeException e) {
-                failAndClean(e);
-            }
-        } else {
-            report(TaskState.LOST, "data directory " + server.layout().dataDir() + " is gone; the instance cannot be recovered");
-        }
-    }
-
-    private void startAndAwait(long began, String what) {
-        if (abandoned()) {
-            return;
-        }
-        server.start();
-        if (server.awaitReady(timeouts.startup(), this::abandoned)) {
-            becomeRunning(what + " (ready " + millisSince(began) + " ms after it began)");
-        }
-    }
-
-    private void awaitAdopted() {
-        try {
-            if (server.awaitReady(timeouts.startup(), this::abandoned)) {
-                becomeRunning("adopted the running mysqld");
-            }
-        } catch (RuntimeException e) {
-            failAndClean(e);
-        }
-    }
-
-    private void becomeRunning(String how) {
-        long watched = ++generation;
-        unresponsive = Optional.empty();
-        server.onExit().thenAccept(exit -> submit("watch", () -> onMysqldExit(watched, exit)));
-        report(TaskState.RUNNING, "mysqld (pid " + server.pid().map(String::valueOf).orElse("?") + ") accepts connections on "
-                + address() + ": " + how);
-        startHealthChecks(watched);
-    }
-
-    private void onMysqldExit(long watched, MysqldExit exit) {
-        if (watched != generation || stopping || killRequested) {
-            return;
-        }
-        // Killed for hanging: the hang is the reason, the SIGKILL only its consequence.
-        var reason = unresponsive.orElseGet(exit::describe);
-        log.warn("{}: {}", taskId, reason);
-        report(TaskState.FAILED, reason);
-    }
-
-    private void startHealthChecks(long watched) {
-        stopHealthChecks();
-        synchronized (this) {
-            if (abandoned()) {
-                return;
-            }
-            health = Optional.of(HealthCheck.start(taskId.toString(), control, timeouts.healthInterval(),
-                    timeouts.healthFailures(), reason -> onUnresponsive(watched, reason)));
-        }
-    }
-
-    private void stopHealthChecks() {
-        Optional<HealthCheck> running;
-        synchronized (this) {
-            running = health;
-            health = Optional.empty();
-        }
-        running.ifPresent(HealthCheck::close);
-    }
-
-    /**
-     * On the health check's thread, so it works while the runner's thread is stuck on the hung
-     * server: SIGKILL, so a server that wakes up again cannot take writes next to a new master.
-     */
-    private void onUnresponsive(long watched, String reason) {
-        synchronized (this) {
-            if (abandoned()) {
-                return;
-            }
-            unresponsive = Optional.of(reason);
-        }
-        log.warn("{}: {}; killing mysqld (pid {})", taskId, reason, server.pid().map(String::valueOf).orElse("?"));
-        try {
-            server.kill();
-        } catch (RuntimeException e) {
-            log.error("{}: could not kill the hung mysqld: {}", taskId, e.getMessage(), e);
-        }
-        // The exit watch reports it too; this covers a process that does not even die.
-        submit("health", () -> onMysqldHung(watched, reason));
-    }
-
-    private void onMysqldHung(long watched, String reason) {
-        if (watched != generation || stopping || killRequested) {
-            return;
-        }
-        report(TaskState.FAILED, reason);
-    }
-
-    private void failAndClean(RuntimeException e) {
-        log.warn("{} failed: {}", taskId, e.getMessage(), e);
-        stopHealthChecks();
-        if (!detached) {
-            // Nothing may be left behind by a launch that did not work.
-            try {
-                server.kill();
-            } catch (RuntimeException cleanup) {
-                log.warn("{}: could not kill mysqld after a failed start: {}", taskId, cleanup.getMessage());
-            }
-        }
-        report(TaskState.FAILED, e.getMessage());
-    }
-
+    /** On the runner's thread: a task that is terminal or being killed takes no more commands. */
     private void doHandle(ExecutorCommand command) {
-        if (isTerminal() || killRequested) {
-            log.info("{}: ignoring {} for a task that is {}", taskId, command, lastState.map(Enum::name).orElse("killed"));
+        if (reports.isTerminal() || watch.killRequested()) {
+            log.info("{}: ignoring {} for a task that is {}", taskId, command,
+                    reports.lastState().map(Enum::name).orElse("killed"));
             return;
         }
-        if (command.epoch() < newestEpoch) {
-            log.info("{}: ignoring {}: epoch {} is older than epoch {}", taskId, command, command.epoch(), newestEpoch);
-            return;
-        }
-        newestEpoch = command.epoch();
-        var name = nameOf(command);
-        if (lastState.orElse(TaskState.STAGING) != TaskState.RUNNING) {
-            report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name, "mysqld is not running yet"));
-            return;
-        }
-        if (command.epoch() > fencedEpoch && !fence(command, name)) {
-            return;
-        }
-        if (command instanceof ExecutorCommand.QueryPosition query) {
-            queryPosition(query);
-            return;
-        }
-        var conflict = role.filter(r -> r.epoch() == command.epoch() && !r.command().equals(name));
-        if (conflict.isPresent()) {
-            report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name, "this instance already carried out a "
-                    + conflict.get().command() + " in epoch " + command.epoch() + "; one epoch has one master"));
-            return;
-        }
-        try {
-            var done = command instanceof ExecutorCommand.Reparent reparent ? reparent(reparent)
-                    : promote((ExecutorCommand.Promote) command);
-            role = Optional.of(new Role(command.epoch(), name));
-            report(done);
-        } catch (RuntimeException e) {
-            log.warn("{}: {} failed: {}", taskId, command, e.getMessage());
-            report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name, e.getMessage()));
-        }
-    }
-
-    /**
-     * Whoever speaks of a newer epoch has seen (or started) an election: whatever this instance was,
-     * it takes no more writes until a promotion in that epoch says otherwise.
-     */
-    private boolean fence(ExecutorCommand command, String name) {
-        try {
-            control.setReadOnly(true);
-            fencedEpoch = command.epoch();
-            log.info("{} is read-only: it heard of epoch {}", taskId, command.epoch());
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("{}: could not turn read-only for epoch {}: {}", taskId, command.epoch(), e.getMessage());
-            report(new ExecutorReport.CommandFailed(taskId, command.epoch(), name,
-                    "could not turn read-only on hearing of epoch " + command.epoch() + ": " + e.getMessage()));
-            return false;
-        }
-    }
-
-    /** Already read-only (fenced): lets replication apply what it received, within this epoch's budget, then reports. */
-    private void queryPosition(ExecutorCommand.QueryPosition query) {
-        long began = System.nanoTime();
-        try {
-            // What was received counts, applied or not: the winner applies it before it takes writes,
-            // so a replica busy applying a backlog neither looks behind nor holds the election up.
-            var position = control.reachablePosition();
-            log.info("{} is at {} for the election of epoch {} (answered in {} ms)", taskId, position, query.epoch(),
-                    millisSince(began));
-            report(new ExecutorReport.PositionReported(taskId, query.epoch(), position, control.position()));
-        } catch (RuntimeException e) {
-            log.warn("{}: {} failed: {}", taskId, query, e.getMessage());
-            report(new ExecutorReport.CommandFailed(taskId, query.epoch(), nameOf(query), e.getMessage()));
-        }
-    }
-
-    /**
-     * Makes the instance the writable master: replication applied, stopped and forgotten, the
-     * cluster user in place, semi-sync's master side on if asked, and writes on last. An instance
-     * that already is a writable master without a source was promoted before (writes only go on
-     * after every step), so only the semi-sync settings, which a restart loses, are renewed.
-     */
-    private ExecutorReport promote(ExecutorCommand.Promote command) {
-        if (!control.isReadOnly() && control.replicationSource().isEmpty()) {
-            control.setDurable(true);
-            if (data.semiSync()) {
-                control.setSemiSyncMaster(true);
-            }
-            log.info("{} already is the writable master (epoch {})", taskId, command.epoch());
-            return new ExecutorReport.Promoted(taskId, command.epoch());
-        }
-        control.stopReplication();
-        control.ensureClusterUser(data.user(), userPassword);
-        if (data.semiSync()) {
-            control.setSemiSyncMaster(true);
-        }
-        control.setDurable(true);
-        control.setReadOnly(false);
-        log.info("{} is the master of epoch {}{}", taskId, command.epoch(), data.semiSync() ? " (semi-sync)" : "");
-        return new ExecutorReport.Promoted(taskId, command.epoch());
-    }
-
-    private ExecutorReport reparent(ExecutorCommand.Reparent command) {
-        var host = Endpoints.validHost(command.masterHost());
-        int port = Endpoints.validPort(command.masterPort());
-        if (host.equalsIgnoreCase(data.host()) && port == data.port()) {
-            throw new InvalidInputException("an instance cannot replicate from itself (" + address() + ")");
-        }
-        // Fence first: whatever happens next, this instance takes no more writes.
-        control.setReadOnly(true);
-        control.setDurable(false);
-        // Every instance of a cluster has the same admin password (it comes with each task), so the
-        // replica logs into its master with its own copy.
-        var change = control.replicateFrom(host, port, TaskData.ADMIN_USER, adminPassword, data.semiSync());
-        log.info("{} replicates from {} since epoch {}{} ({})", taskId, Endpoints.address(host, port), command.epoch(),
-                data.semiSync() ? " (semi-sync)" : "", switch (change) {
-                    case NONE -> "it already did";
-                    case RESTARTED_IO_THREAD -> "restarted its IO thread for semi-sync";
-                    case NEW_SOURCE -> "replication (re)started";
-                });
-        return new ExecutorReport.Reparented(taskId, command.epoch(), host, port);
-    }
-
-    private static String nameOf(ExecutorCommand command) {
-        if (command instanceof ExecutorCommand.Promote) {
-            return "promote";
-        }
-        return command instanceof ExecutorCommand.Reparent ? "reparent" : "query-position";
-    }
-
-    private void doKill() {
-        stopping = true;
-        try {
-            server.stop(timeouts.stopGrace());
-            report(TaskState.KILLED, "mysqld stopped");
-        } catch (RuntimeException e) {
-            log.error("{}: could not stop mysqld: {}", taskId, e.getMessage(), e);
-            report(TaskState.FAILED, "could not stop mysqld: " + e.getMessage());
-        } finally {
-            steps.shutdown();
-        }
-    }
-
-    private static long millisSince(long nanos) {
-        return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-    }
-
-    private boolean begin(String step) {
-        if (begun || killRequested) {
-            log.info("{}: ignoring {}: the task was already {}", taskId, step, killRequested ? "killed" : "started");
-            return false;
-        }
-        begun = true;
-        return true;
-    }
-
-    private boolean abandoned() {
-        return killRequested || detached;
-    }
-
-    private boolean isTerminal() {
-        return lastState.map(TaskState::isTerminal).orElse(false);
-    }
-
-    /** Sends a status unless the task is already terminal, the runner let go, or it repeats RUNNING. */
-    private void report(TaskState state, String message) {
-        if (detached || isTerminal() || (state == TaskState.RUNNING && lastState.equals(Optional.of(TaskState.RUNNING)))) {
-            return;
-        }
-        lastState = Optional.of(state);
-        if (state.isTerminal()) {
-            stopHealthChecks();
-        }
-        log.info("{} is {}: {}", taskId, state, message);
-        try {
-            listener.onStatus(new TaskStatus(taskId, state, message));
-        } catch (RuntimeException e) {
-            log.error("{}: the status listener failed on {}", taskId, state, e);
-        }
-    }
-
-    private void report(ExecutorReport report) {
-        if (detached || isTerminal()) {
-            return;
-        }
-        try {
-            listener.onReport(report);
-        } catch (RuntimeException e) {
-            log.error("{}: the status listener failed on {}", taskId, report, e);
-        }
+        commands.handle(command);
     }
 
     private void submit(String step, Runnable work) {
@@ -561,8 +278,8 @@ public final class TaskRunner implements AutoCloseable {
         }
     }
 
-    private String address() {
-        return Endpoints.address(data.host(), data.port());
+    static long millisSince(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
     }
 
     @Override

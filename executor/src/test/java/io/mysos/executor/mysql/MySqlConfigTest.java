@@ -29,9 +29,10 @@ class MySqlConfigTest {
         for (var expected : List.of("bind-address=10.0.0.5", "port=31000", "server_id=3", "log_bin=mysql-bin",
                 "binlog_format=ROW", "log_slave_updates=ON", "sync_binlog=1", "innodb_flush_log_at_trx_commit=1",
                 "read_only=ON", "skip_name_resolve=ON", "gtid_strict_mode=ON", "skip_slave_start=OFF",
-                "datadir=/sandbox/data", "socket=/sandbox/mysqld.sock", "pid-file=/sandbox/mysqld.pid",
-                "tmpdir=/sandbox/tmp", "innodb_buffer_pool_size=512M", "innodb_log_file_size=128M",
-                "performance_schema=OFF")) {
+                "datadir=/sandbox/data", "socket=/sandbox/run/mysqld.sock", "pid-file=/sandbox/run/mysqld.pid",
+                "tmpdir=/sandbox/tmp", "innodb_buffer_pool_size=448M", "innodb_log_file_size=128M",
+                "performance_schema=OFF", "secure_file_priv=/sandbox/files", "log_bin_trust_function_creators=ON",
+                "key_buffer_size=8M", "aria_pagecache_buffer_size=32M")) {
             assertTrue(lines.contains(expected), expected + " missing");
         }
         assertFalse(lines.stream().anyMatch(l -> l.startsWith("gtid_mode") || l.startsWith("super_read_only")));
@@ -45,6 +46,8 @@ class MySqlConfigTest {
             assertTrue(lines.contains(expected), expected + " missing");
         }
         assertFalse(lines.contains("gtid_strict_mode=ON"));
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("aria_")), "MySQL has no Aria");
+        assertTrue(lines.contains("secure_file_priv=/sandbox/files"));
         var older = lines(config.render(MYSQL_8020, LAYOUT));
         assertTrue(older.contains("log_slave_updates=ON") && older.contains("innodb_log_file_size=128M"));
     }
@@ -54,9 +57,31 @@ class MySqlConfigTest {
         var tiny = new MySqlConfig("127.0.0.1", 3306, 1, DataSize.ofMegabytes(48));
         assertEquals(32, tiny.bufferPoolMegabytes());
         assertEquals(16, tiny.redoLogMegabytes());
-        assertEquals(512, config.bufferPoolMegabytes());
+        assertEquals(10, tiny.maxConnections());
+        assertEquals(8, tiny.tmpTableMegabytes());
+        assertEquals(448, config.bufferPoolMegabytes());
         assertEquals(512, new MySqlConfig("h", 1, 1, DataSize.ofGigabytes(64)).redoLogMegabytes());
         assertEquals(List.of("--innodb-log-file-size=16M"), tiny.initializeOptions(MARIADB));
+    }
+
+    @Test
+    void everyMemorySettingStaysWithinTheTasksMemory() {
+        for (long mb : new long[] {256, 512, 1024, 4096, 16384, 65536}) {
+            var sized = new MySqlConfig("h", 3306, 1, DataSize.ofMegabytes(mb));
+            long worstCase = MySqlConfig.SERVER_BASE_MB + sized.bufferPoolMegabytes()
+                    + sized.maxConnections() * MySqlConfig.PER_CONNECTION_MB;
+            assertTrue(worstCase <= mb, mb + " MB: " + worstCase + " MB at worst");
+            var lines = lines(sized.render(MARIADB, LAYOUT));
+            assertTrue(lines.contains("max_connections=" + sized.maxConnections()), lines.toString());
+            assertTrue(lines.contains("tmp_table_size=" + sized.tmpTableMegabytes() + "M"));
+            assertTrue(lines.contains("max_heap_table_size=" + sized.tmpTableMegabytes() + "M"));
+        }
+        var smallest = new MySqlConfig("h", 3306, 1, DataSize.ofMegabytes(256));
+        assertEquals(64, smallest.bufferPoolMegabytes());
+        assertEquals(21, smallest.maxConnections());
+        assertEquals(149, new MySqlConfig("h", 3306, 1, DataSize.ofGigabytes(1)).maxConnections(),
+                "a 1gb instance gets about MySQL's default of 151 connections");
+        assertEquals(5000, new MySqlConfig("h", 3306, 1, DataSize.ofGigabytes(64)).maxConnections());
     }
 
     @Test

@@ -65,6 +65,16 @@ class MySqlInstallationTest {
     }
 
     @Test
+    void mysqldRunsAsTheMysqlUserWhenMysosIsRootAndAsMysosOtherwise() {
+        var root = new MySqlInstallation(Path.of("/usr/sbin/mariadbd"), Flavor.MARIADB, new MySqlVersion(10, 11, 6),
+                Optional.of(INSTALL_DB), true);
+        assertEquals(Optional.of("mysql"), root.serverUser());
+        assertEquals(Optional.empty(), new MySqlInstallation(root.mysqld(), Flavor.MARIADB, root.version(), root.installDb(),
+                false).serverUser());
+        assertEquals(Optional.of("mysql"), root.withTemplatesIn(Path.of("/t")).serverUser());
+    }
+
+    @Test
     void initializesMySqlWithItsOwnInitializeInsecure() {
         var mysql = new MySqlInstallation(MYSQLD, Flavor.MYSQL, new MySqlVersion(8, 0, 36), Optional.empty(), true);
         assertEquals(List.of("/usr/sbin/mysqld", "--no-defaults", "--initialize-insecure", "--datadir=/s/data",

@@ -50,7 +50,7 @@ class MySqlServerTest {
                 "mysqld must stay in the executor's process group");
 
         var server = new MySqlServer(MySqlProcess.installation(), sandbox,
-                new MySqlConfig(MySqlProcess.HOST, port, 1, DataSize.ofMegabytes(128)), password);
+                new MySqlConfig(MySqlProcess.HOST, port, 1, DataSize.ofMegabytes(256)), password);
         assertTrue(server.adopt());
         assertEquals(pid, server.pid().orElseThrow());
         assertTrue(server.awaitReady(Duration.ofSeconds(10), () -> false));
@@ -59,6 +59,39 @@ class MySqlServerTest {
         assertFalse(MySqlProcess.isAlive(pid));
         assertTrue(exit.get(5, TimeUnit.SECONDS).describe().startsWith("mysqld (pid " + pid + ") exited"));
         assertFalse(server.isRunning());
+    }
+
+    @Test
+    void aLongSandboxKeepsItsSocketInAPrivateDirectoryAndRefusesOneAnotherUserMade() throws Exception {
+        var tmp = Files.createDirectories(fixture.root().resolve("tmp"));
+        var savedTmp = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        try {
+            var sandbox = fixture.root().resolve("a-sandbox-path-long-enough-that-its-socket-would-not-fit-into-a-unix-socket-address");
+            var password = Passwords.generate();
+            var server = new MySqlServer(MySqlProcess.templatedInstallation(), sandbox,
+                    new MySqlConfig(MySqlProcess.HOST, MySqlProcess.freePort(), 1, DataSize.ofMegabytes(256)), password);
+            var socketDir = server.layout().socketDir();
+            assertEquals(tmp, socketDir.getParent());
+            // Another local user got there first and would receive every local login.
+            Files.createDirectory(socketDir);
+            Files.setPosixFilePermissions(socketDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setOwner(socketDir, socketDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+            server.initializeIfNeeded();
+
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(MySqlStartException.class, server::start);
+            assertTrue(refused.getMessage().startsWith("the socket directory " + socketDir + " is not private"), refused.getMessage());
+            assertFalse(server.isRunning());
+
+            SandboxLayout.deleteTree(socketDir);
+            server.start();
+            assertTrue(server.awaitReady(MySqlProcess.START, () -> false));
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socketDir)));
+            assertTrue(Files.exists(server.layout().socket()), "mysqld made no socket at " + server.layout().socket());
+            server.stop(Duration.ofSeconds(30));
+        } finally {
+            System.setProperty("java.io.tmpdir", savedTmp);
+        }
     }
 
     private static String awaitLine(BufferedReader out, String prefix) throws IOException {

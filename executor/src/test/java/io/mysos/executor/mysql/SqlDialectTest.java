@@ -53,14 +53,30 @@ class SqlDialectTest {
     }
 
     @Test
-    void theClusterUserGetsOrdinaryPrivilegesOnly() {
-        var statements = SqlDialect.ensureUser("app", "pa55word");
-        assertEquals(List.of("CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'pa55word'",
+    void theClusterUserOwnsEveryDatabaseButTheSystemSchemasAndNoGlobalPower() {
+        assertEquals(List.of("SET SESSION sql_log_bin=0",
+                "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'pa55word'",
                 "ALTER USER 'app'@'%' IDENTIFIED BY 'pa55word'",
-                "GRANT " + SqlDialect.CLUSTER_PRIVILEGES + " ON *.* TO 'app'@'%'"), statements);
-        for (var bypass : List.of("SUPER", "READ_ONLY", "READ ONLY", "ALL", "GRANT OPTION", "REPLICATION")) {
-            assertFalse(SqlDialect.CLUSTER_PRIVILEGES.contains(bypass), bypass);
+                "REVOKE ALL PRIVILEGES ON *.* FROM 'app'@'%'",
+                "GRANT SHOW DATABASES ON *.* TO 'app'@'%'",
+                "GRANT ALL PRIVILEGES ON `%`.* TO 'app'@'%'",
+                "GRANT SHOW VIEW ON `mysql`.* TO 'app'@'%'",
+                "GRANT SHOW VIEW ON `sys`.* TO 'app'@'%'",
+                "GRANT SELECT ON `performance_schema`.* TO 'app'@'%'"), SqlDialect.ensureUser("app", "pa55word"));
+        for (var power : List.of("SUPER", "FILE", "PROCESS", "CREATE USER", "RELOAD", "SHUTDOWN", "REPLICATION", "GRANT OPTION")) {
+            assertFalse(SqlDialect.CLUSTER_GLOBAL_PRIVILEGES.contains(power), power);
         }
+    }
+
+    @Test
+    void everyInstanceMakesTheClusterUserItselfOutsideTheBinlog() {
+        var sql = InitSql.accounts(Flavor.MARIADB, "mysos", "pw123456", java.util.Optional.of(new ClusterAccount("app", "pa55word")));
+        assertTrue(sql.startsWith("SET sql_log_bin=0;\n"), sql);
+        assertTrue(sql.contains("\nGRANT ALL PRIVILEGES ON `%`.* TO 'app'@'%';\nGRANT SHOW VIEW ON `mysql`.* TO 'app'@'%';\n"), sql);
+        var mysqlSql = InitSql.accounts(Flavor.MYSQL, "mysos", "pw123456", java.util.Optional.of(new ClusterAccount("app", "pa55word")));
+        assertTrue(mysqlSql.indexOf("CREATE USER IF NOT EXISTS 'app'") > mysqlSql.indexOf("SET GLOBAL super_read_only=OFF;"), mysqlSql);
+        assertTrue(mysqlSql.endsWith("SET GLOBAL super_read_only=ON;\n"), mysqlSql);
+        assertFalse(new ClusterAccount("app", "pa55word").toString().contains("pa55word"));
     }
 
     @Test

@@ -11,7 +11,7 @@ public final class StartMysqld {
 
     public static void main(String[] args) throws InterruptedException {
         var server = new MySqlServer(MySqlProcess.installation(), Path.of(args[0]),
-                new MySqlConfig(MySqlProcess.HOST, Integer.parseInt(args[1]), 1, DataSize.ofMegabytes(128)), args[2]);
+                new MySqlConfig(MySqlProcess.HOST, Integer.parseInt(args[1]), 1, DataSize.ofMegabytes(256)), args[2]);
         server.initializeIfNeeded();
         server.start();
         server.awaitReady(Duration.ofSeconds(60), () -> false);

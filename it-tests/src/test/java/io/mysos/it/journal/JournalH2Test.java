@@ -26,6 +26,22 @@ class JournalH2Test {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recordsARealClustersLifeAndRecoversItInNewActorSystems() {
+        try (var journal = ScratchJournal.h2(dataDir)) {
+            ClusterLifeRoundTrip.run(journal);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recoversARealClusterFromItsSnapshot() {
+        try (var journal = ScratchJournal.h2(dataDir)) {
+            ClusterSnapshotRoundTrip.run(journal, 3, 0, 0);
+        }
+    }
+
+    @Test
     void createsTheSchemaFromConcurrentStarts() throws Exception {
         String url = H2Journal.url(dataDir);
         SchemaRace.createFromConcurrentStarts(JournalKind.H2, url, "sa", "");

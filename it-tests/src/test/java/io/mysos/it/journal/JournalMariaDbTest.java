@@ -23,6 +23,31 @@ class JournalMariaDbTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recordsARealClustersLifeAndRecoversItInNewActorSystems() throws Exception {
+        try (var journal = ScratchJournal.mariadb()) {
+            ClusterLifeRoundTrip.run(journal);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recoversARealClusterFromItsSnapshot() throws Exception {
+        try (var journal = ScratchJournal.mariadb()) {
+            ClusterSnapshotRoundTrip.run(journal, 3, 0, 0);
+        }
+    }
+
+    /** A BLOB column holds 64 KiB; the MySQL DDL's LONGBLOB holds the snapshot of a large cluster. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recoversAClusterFromASnapshotOver64KiB() throws Exception {
+        try (var journal = ScratchJournal.mariadb()) {
+            ClusterSnapshotRoundTrip.run(journal, 6, 20_000, 64 * 1024 + 1);
+        }
+    }
+
+    @Test
     void createsTheSchemaInAnEmptyDatabaseFromConcurrentStarts() throws Exception {
         String database = SchemaRace.scratchName();
         SchemaRace.execute(SERVER + "test", USER, PASSWORD, "CREATE DATABASE " + database);

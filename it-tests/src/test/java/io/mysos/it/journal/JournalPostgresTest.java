@@ -20,6 +20,22 @@ class JournalPostgresTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recordsARealClustersLifeAndRecoversItInNewActorSystems() throws Exception {
+        try (var journal = ScratchJournal.postgres()) {
+            ClusterLifeRoundTrip.run(journal);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recoversARealClusterFromItsSnapshot() throws Exception {
+        try (var journal = ScratchJournal.postgres()) {
+            ClusterSnapshotRoundTrip.run(journal, 3, 0, 0);
+        }
+    }
+
+    @Test
     void createsTheSchemaInAnEmptySchemaFromConcurrentStarts() throws Exception {
         String schema = SchemaRace.scratchName();
         SchemaRace.execute(DATABASE, USER, PASSWORD, "CREATE SCHEMA " + schema);

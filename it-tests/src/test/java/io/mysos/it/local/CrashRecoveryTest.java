@@ -36,10 +36,7 @@ class CrashRecoveryTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
+        LocalStack.closeAndRemove(stack, dataDir);
     }
 
     private static List<JsonNode> instances(JsonNode cluster) {

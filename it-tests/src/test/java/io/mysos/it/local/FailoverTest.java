@@ -2,6 +2,7 @@ package io.mysos.it.local;
 
 import static io.mysos.it.local.Api.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,10 +33,7 @@ class FailoverTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
+        LocalStack.closeAndRemove(stack, dataDir);
     }
 
     static List<JsonNode> instances(JsonNode cluster) {
@@ -47,6 +45,34 @@ class FailoverTest {
             }
         });
         return all;
+    }
+
+    /**
+     * After five failovers: {@code replicas} holds the two live replicas only (never an ended one,
+     * whose port a live instance may have taken), each in sync; the five old masters are in
+     * {@code ended}, newest first, with their final state and when they ended.
+     */
+    private static void assertOnlyLiveInstancesInReplicasAndTheOldMastersEnded(JsonNode cluster) {
+        var replicas = cluster.path("replicas");
+        assertEquals(2, replicas.size(), cluster.toString());
+        var masterPort = cluster.path("master").path("port").asInt();
+        replicas.forEach(r -> {
+            assertEquals("RUNNING", r.path("state").asText(), cluster.toString());
+            assertEquals("replica", r.path("role").asText());
+            assertFalse(r.path("catching_up").asBoolean(), cluster.toString());
+            assertNotEquals(masterPort, r.path("port").asInt(), "a replica listed on the master's port: " + cluster);
+        });
+        var ended = cluster.path("ended");
+        assertEquals(5, ended.size(), cluster.toString());
+        var times = new ArrayList<java.time.Instant>();
+        ended.forEach(e -> {
+            assertEquals("FAILED", e.path("state").asText(), cluster.toString());
+            times.add(java.time.Instant.parse(e.path("at").asText()));
+        });
+        var newestFirst = new ArrayList<>(times);
+        newestFirst.sort(java.util.Comparator.reverseOrder());
+        assertEquals(newestFirst, times, "ended instances are newest first");
+        assertEquals(cluster.path("last_failover").path("from").asText(), ended.get(0).path("task_id").asText());
     }
 
     /** kill -9 of the mysqld of {@code task}. */
@@ -93,6 +119,7 @@ class FailoverTest {
                 writer.awaitProgress(20);
             }
             writer.close();
+            assertOnlyLiveInstancesInReplicasAndTheOldMastersEnded(cluster);
             assertEveryAcknowledgedRowEverywhere(cluster, password, writer.acknowledged());
         }
     }

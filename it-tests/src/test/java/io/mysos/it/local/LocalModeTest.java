@@ -33,10 +33,7 @@ class LocalModeTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
+        LocalStack.closeAndRemove(stack, dataDir);
     }
 
     private static List<JsonNode> replicas(JsonNode cluster) {
@@ -65,6 +62,10 @@ class LocalModeTest {
         var replicas = replicas(cluster);
         assertEquals(2, replicas.size());
         replicas.forEach(r -> assertEquals("RUNNING", r.path("state").asText()));
+        replicas.forEach(r -> assertEquals("replica", r.path("role").asText()));
+        replicas.forEach(r -> assertFalse(r.path("catching_up").asBoolean(), "RUNNING means every replica is in sync"));
+        assertEquals("master", master.path("role").asText());
+        assertTrue(cluster.path("ended").isArray() && cluster.path("ended").isEmpty(), cluster.toString());
         assertEquals(3, List.of(master.path("port").asInt(), replicas.get(0).path("port").asInt(),
                 replicas.get(1).path("port").asInt()).stream().distinct().count(), "every instance has its own port");
 
@@ -129,7 +130,8 @@ class LocalModeTest {
                 new Case("/clusters/inject", form("cluster_user", "x' OR '1'='1"), 400, "cluster_user"),
                 new Case("/clusters/pw", form("cluster_user", "app", "cluster_password", "quote'd-password"), 400, "cluster_password"),
                 new Case("/clusters/size", form("cluster_user", "app", "size", "{\"mem\":\"lots\"}"), 400, "mem"),
-                new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "b1"), 400, "backups are not configured"));
+                new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "b1"), 400, "backup_id must look like <cluster>/<id>"),
+                new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "nosuch/b1"), 400, "is unknown or incomplete"));
         for (var c : cases) {
             var answer = api.post(c.path(), c.form());
             assertEquals(c.status(), answer.status(), c + " -> " + answer);

@@ -23,14 +23,25 @@ public final class LocalStack implements AutoCloseable {
     public static final int PORTS = 40;
 
     private final Path dataDir;
+    private final LocalSettings.Journal journal;
     private final int apiPort;
     private final int firstPort;
     private final Api api;
+    private final Resources offered;
     private Optional<LocalMode> inProcess = Optional.empty();
     private Optional<Process> external = Optional.empty();
+    /** --backup-root and --hadoop-conf; none: the default store under the data directory. */
+    private Optional<java.net.URI> backupRoot = Optional.empty();
+    private Optional<Path> hadoopConf = Optional.empty();
 
-    private LocalStack(Path dataDir) {
+    private LocalStack(Path dataDir, Resources offered) {
+        this(dataDir, offered, LocalSettings.Journal.EMBEDDED);
+    }
+
+    private LocalStack(Path dataDir, Resources offered, LocalSettings.Journal journal) {
         this.dataDir = dataDir;
+        this.offered = offered;
+        this.journal = journal;
         this.apiPort = Ports.free();
         this.firstPort = Ports.freeRange(PORTS);
         this.api = new Api(apiPort);
@@ -42,19 +53,48 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack startInProcess(Path dataDir) throws Exception {
-        var stack = new LocalStack(dataDir);
+        return startInProcess(dataDir, resources());
+    }
+
+    /** In this JVM, offering {@code offered} (e.g. nothing, so that no instance ever starts). */
+    public static LocalStack startInProcess(Path dataDir, Resources offered) throws Exception {
+        var stack = new LocalStack(dataDir, offered);
         stack.startInProcess();
         return stack;
     }
 
-    public static LocalStack startExternal(Path dataDir) throws Exception {
-        var stack = new LocalStack(dataDir);
-        stack.startExternal();
+    /** In this JVM, with its journal in the given database instead of the embedded H2 file. */
+    public static LocalStack startInProcess(Path dataDir, LocalSettings.Journal journal) throws Exception {
+        var stack = new LocalStack(dataDir, resources(), journal);
+        stack.startInProcess();
+        return stack;
+    }
+
+    public static LocalStack startExternal(Path dataDir, String... options) throws Exception {
+        return startExternal(dataDir, resources(), options);
+    }
+
+    public static LocalStack startExternal(Path dataDir, Resources offered, String... options) throws Exception {
+        var stack = new LocalStack(dataDir, offered);
+        stack.startExternal(options);
+        return stack;
+    }
+
+    /** In this JVM, keeping backups at {@code backupRoot} (an HDFS, say) with the Hadoop configuration in {@code hadoopConf}. */
+    public static LocalStack startInProcess(Path dataDir, java.net.URI backupRoot, Optional<Path> hadoopConf) throws Exception {
+        var stack = new LocalStack(dataDir, resources());
+        stack.backupRoot = Optional.of(backupRoot);
+        stack.hadoopConf = hadoopConf;
+        stack.startInProcess();
         return stack;
     }
 
     public Api api() {
         return api;
+    }
+
+    public int apiPort() {
+        return apiPort;
     }
 
     public Path dataDir() {
@@ -66,8 +106,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private LocalSettings settings() {
-        return new LocalSettings("127.0.0.1", apiPort, dataDir, dataDir.resolve("scheduler.key"), resources(),
-                List.of(new PortRange(firstPort, firstPort + PORTS - 1)));
+        return new LocalSettings("127.0.0.1", apiPort, dataDir, dataDir.resolve("scheduler.key"), offered,
+                List.of(new PortRange(firstPort, firstPort + PORTS - 1))).withJournal(journal).withBackups(backupRoot, hadoopConf);
     }
 
     public void startInProcess() throws Exception {
@@ -75,16 +115,28 @@ public final class LocalStack implements AutoCloseable {
         awaitHealthy();
     }
 
-    /** Starts {@code mysos local} as its own process group leader, on the same ports and data as before. */
-    public void startExternal() throws Exception {
+    /** In this JVM, serving and publishing endpoints as {@code endpoints} says (e.g. with {@code --zk}). */
+    public static LocalStack startInProcess(Path dataDir, io.mysos.dist.EndpointOptions endpoints) throws Exception {
+        var stack = new LocalStack(dataDir, resources());
+        stack.inProcess = Optional.of(LocalMode.start(stack.settings(), endpoints));
+        stack.awaitHealthy();
+        return stack;
+    }
+
+    /**
+     * Starts {@code mysos local} as its own process group leader, on the same ports and data as
+     * before, with {@code options} added to its command line (e.g. {@code --leave-running}).
+     */
+    public void startExternal(String... options) throws Exception {
         var java = ProcessHandle.current().info().command().orElse("java");
-        var resources = resources();
+        var resources = offered;
         var command = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path"),
                 "io.mysos.dist.Mysos", "local",
                 "--port", String.valueOf(apiPort), "--data-dir", dataDir.toString(),
                 "--ports", firstPort + "-" + (firstPort + PORTS - 1),
                 "--cpus", String.valueOf(resources.cpus()), "--mem", resources.mem().toString(),
                 "--disk", resources.disk().toString()));
+        command.addAll(List.of(options));
         Files.createDirectories(dataDir);
         var log = dataDir.resolve("mysos-" + System.currentTimeMillis() + ".log");
         var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -102,6 +154,22 @@ public final class LocalStack implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         external = Optional.empty();
+    }
+
+    /** Sends {@code signal} (TERM, INT, HUP, ...) to the Mysos process alone and returns its exit code once it is gone. */
+    public int signalMysos(String signal) throws Exception {
+        var process = external.orElseThrow();
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            throw new AssertionError("mysos local did not exit on SIG" + signal);
+        }
+        external = Optional.empty();
+        return process.exitValue();
+    }
+
+    /** True while the Mysos process runs. */
+    public boolean mysosAlive() {
+        return external.map(Process::isAlive).orElse(false);
     }
 
     /** kill -9 of Mysos's whole process group, as a machine restart would: its mysqld processes die too. */
@@ -157,6 +225,21 @@ public final class LocalStack implements AutoCloseable {
             stop();
         } finally {
             Processes.killAll(dataDir);
+        }
+    }
+
+    /**
+     * A test's teardown: stops Mysos (if it was started), checks that no mysqld is left under the
+     * data directory, and deletes the directory (gigabytes of instances) also when that check fails.
+     */
+    public static void closeAndRemove(LocalStack stack, Path dataDir) throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        try {
+            org.junit.jupiter.api.Assertions.assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
+        } finally {
+            Processes.removeDataDir(dataDir);
         }
     }
 }

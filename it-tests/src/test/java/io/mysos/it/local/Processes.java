@@ -33,4 +33,11 @@ public final class Processes {
             }
         }
     }
+
+    /** Deletes a test's data directory once Mysos and every mysqld under it are gone (also after a failure). */
+    public static void removeDataDir(java.nio.file.Path dataDir) throws java.io.IOException {
+        if (dataDir != null) {
+            io.mysos.executor.mysql.SandboxLayout.deleteTree(dataDir);
+        }
+    }
 }

@@ -1,0 +1,50 @@
+package io.mysos.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mysos.core.InvalidInputException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code --backup-root} and {@code --hadoop-conf} as {@code mysos local} and {@code mysos scheduler} read them. */
+class BackupFlagsTest {
+    private static LocalSettings local(String... args) {
+        var command = new LocalCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    @Test
+    void localModeKeepsBackupsUnderItsDataDirectoryByDefault() {
+        var settings = local("--data-dir", "/var/lib/mysos");
+        assertEquals(Path.of("/var/lib/mysos/backups").toUri(), settings.effectiveBackupRoot());
+        assertEquals(Optional.empty(), settings.hadoopConf());
+    }
+
+    @Test
+    void takesAnHdfsRootAndAPlainPath() {
+        assertEquals(URI.create("hdfs://nn:8020/mysos"), local("--backup-root", "hdfs://nn:8020/mysos").effectiveBackupRoot());
+        assertEquals(Path.of("/srv/backups").toUri(), local("--backup-root", "/srv/backups").effectiveBackupRoot());
+        assertEquals(Optional.of(Path.of("/tmp").toAbsolutePath()), local("--hadoop-conf", "/tmp").hadoopConf());
+    }
+
+    @Test
+    void refusesAHadoopConfThatIsNoDirectoryAndARootThatIsNoUri() {
+        assertThrows(InvalidInputException.class, () -> local("--hadoop-conf", "/nonexistent/hadoop"));
+        assertThrows(InvalidInputException.class, () -> local("--backup-root", "hdfs://bad host/x"));
+    }
+
+    @Test
+    void theSchedulerHasNoBackupsUnlessGivenARoot() {
+        var command = new SchedulerCommand();
+        new CommandLine(command).parseArgs("--master", "m:5050");
+        assertEquals(Optional.empty(), command.settings().backupRoot());
+        command = new SchedulerCommand();
+        new CommandLine(command).parseArgs("--master", "m:5050", "--backup-root", "hdfs://nn/mysos");
+        assertEquals(Optional.of(URI.create("hdfs://nn/mysos")), command.settings().backupRoot());
+    }
+}

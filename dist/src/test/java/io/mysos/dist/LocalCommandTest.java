@@ -1,0 +1,77 @@
+package io.mysos.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code mysos local}'s command line as an operator types it: help, and the options that shape the API. */
+class LocalCommandTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var stderr = new ByteArrayOutputStream();
+        var original = System.err;
+        // picocli reports problems with a description (its "[picocli WARN]") on System.err.
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            var command = new CommandLine(new Mysos()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+            int exit = command.execute(args);
+            return new Run(exit, out.toString(), err + stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    private static LocalSettings settings(String... args) {
+        var command = new LocalCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    @Test
+    void helpPrintsEveryOptionWithoutWarnings() {
+        var help = run("local", "--help");
+        assertEquals(0, help.exit());
+        assertEquals("", help.err(), "no picocli warnings");
+        assertTrue(help.out().contains("less 10%)"), help.out());
+        assertTrue(help.out().contains("--leave-running"), help.out());
+        assertTrue(help.out().contains("--advertise-url"), help.out());
+    }
+
+    @Test
+    void theAdvertisedUrlDefaultsToWhereTheApiListens() {
+        var defaults = settings("--port", "55009");
+        assertEquals(URI.create("http://127.0.0.1:55009"), defaults.advertisedUrl());
+        assertFalse(defaults.leaveRunning());
+        assertEquals(URI.create("http://[::1]:55001"), settings("--host", "::1").advertisedUrl());
+        var wildcard = settings("--host", "0.0.0.0").advertisedUrl();
+        assertFalse(wildcard.getHost().equals("0.0.0.0"), "a wildcard address is no place to send clients: " + wildcard);
+    }
+
+    @Test
+    void takesTheAdvertisedUrlAndLeaveRunningAsGiven() {
+        var given = settings("--advertise-url", "https://mysos.example.com", "--leave-running");
+        assertEquals(URI.create("https://mysos.example.com"), given.advertisedUrl());
+        assertTrue(given.leaveRunning());
+    }
+
+    @Test
+    void refusesAnAdvertisedUrlClientsCannotUse() {
+        for (var bad : new String[] {"mysos.example.com:55001", "ftp://mysos", "http://", "http://a b", "http://h/?q=1"}) {
+            var result = run("local", "--advertise-url", bad);
+            assertEquals(2, result.exit(), bad);
+            assertTrue(result.err().contains("--advertise-url must be http(s)://host[:port]"), result.err());
+        }
+    }
+}

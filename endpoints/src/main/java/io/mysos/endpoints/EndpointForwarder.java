@@ -1,0 +1,224 @@
+package io.mysos.endpoints;
+
+import com.typesafe.config.ConfigFactory;
+import io.mysos.core.endpoint.Targets;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cluster's two stable endpoints: a read-write and a read-only port that forward each
+ * connection, byte for byte (the MySQL protocol, TLS included, passes unchanged), to the instance
+ * the cluster's {@link Targets} name at the time it connects. It knows the cluster only through the
+ * targets it is given ({@link #update}); whoever follows the cluster (Mysos itself, or
+ * {@code mysos router} through the API) feeds them.
+ *
+ * <p>Netty (NIO): a connection and its way to the instance share one event loop thread, so a
+ * packet crosses the endpoint without a hand-over between threads; each side reads only once the
+ * other has written what it read (backpressure). Akka Streams TCP was measured first and cost
+ * about half of sysbench's throughput on this path (see docs/user-guide.md, "What the endpoints cost").
+ */
+public final class EndpointForwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointForwarder.class);
+    /**
+     * Shared by every endpoint of the process: forwarding is I/O, {@code mysos.endpoints.event-loops} threads carry it
+     * (read once, from reference.conf or {@code -Dmysos.endpoints.event-loops=N}).
+     */
+    private static final EventLoopGroup LOOPS = new NioEventLoopGroup(ConfigFactory.load().getInt("mysos.endpoints.event-loops"),
+            new DefaultThreadFactory("mysos-endpoints", true));
+
+    static {
+        // Netty 4.1.4 reaches sun.misc.Unsafe on Java 17 only with --add-opens java.base/java.nio=ALL-UNNAMED
+        // (bin/mysos and the jar's manifest give it): then its pooled buffers are direct, and a packet is
+        // not copied once more between the heap and the socket on each side.
+        LOG.info("Endpoints forward with Netty NIO, pooled {} buffers", PlatformDependent.directBufferPreferred() ? "direct" : "heap");
+    }
+
+    private final String cluster;
+    private final RouteTable table = new RouteTable();
+    private final Duration connectWait;
+    private volatile List<Channel> listeners = List.of();
+
+    private EndpointForwarder(String cluster, Duration connectWait) {
+        this.cluster = cluster;
+        this.connectWait = connectWait;
+    }
+
+    /**
+     * Listens on {@code host} at {@code readWritePort} and {@code readOnlyPort} (0: any free port).
+     * A connection that arrives while its endpoint has no target waits for one up to {@code connectWait}, then is closed.
+     */
+    public static CompletionStage<EndpointForwarder> start(String cluster, String host, int readWritePort, int readOnlyPort,
+                                                           Duration connectWait) {
+        var forwarder = new EndpointForwarder(cluster, connectWait);
+        var rw = forwarder.listen(Role.READ_WRITE, host, readWritePort);
+        var ro = forwarder.listen(Role.READ_ONLY, host, readOnlyPort);
+        return rw.thenCombine(ro, (a, b) -> {
+            forwarder.listeners = List.of(a, b);
+            return forwarder;
+        }).whenComplete((f, e) -> {
+            if (e != null) {
+                rw.thenAccept(Channel::close);
+                ro.thenAccept(Channel::close);
+            }
+        });
+    }
+
+    /** Routes new connections by {@code targets}, and closes those to instances they leave out; an older epoch is ignored. */
+    public boolean update(Targets targets) {
+        var before = table.current();
+        boolean taken = table.update(targets);
+        if (taken && !targets.equals(before)) {
+            LOG.info("Endpoints of {}: epoch {}, read-write {}, read-only {}", cluster, targets.epoch(),
+                    targets.readWrite().map(t -> t.taskId() + " " + t.address()).orElse("fenced (connections wait)"),
+                    targets.readOnly().stream().map(t -> t.taskId()).toList());
+        } else if (!taken) {
+            LOG.warn("Endpoints of {}: ignored targets of epoch {}, older than epoch {}", cluster, targets.epoch(), before.epoch());
+        }
+        return taken;
+    }
+
+    public Targets targets() {
+        return table.current();
+    }
+
+    public int port(Role role) {
+        return ((InetSocketAddress) listeners.get(role.ordinal()).localAddress()).getPort();
+    }
+
+    /** Stops listening and closes every forwarded connection. */
+    public CompletionStage<Void> close() {
+        table.update(new Targets(Long.MAX_VALUE, Optional.empty(), List.of()));
+        return CompletableFuture.allOf(listeners.stream().map(c -> completion(c.close())).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Channel> listen(Role role, String host, int port) {
+        var bootstrap = new ServerBootstrap().group(LOOPS).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel inbound) {
+                        accept(role, inbound);
+                    }
+                });
+        var bound = bootstrap.bind(host, port);
+        return completion(bound).thenApply(v -> bound.channel());
+    }
+
+    /** The client connected: nothing is read from it until its instance is there (the server speaks first). */
+    private void accept(Role role, Channel inbound) {
+        table.await(role, connectWait).whenComplete((lease, failure) -> {
+            if (failure != null || !inbound.isActive()) {
+                inbound.close();
+                return;
+            }
+            connect(inbound, lease);
+        });
+    }
+
+    private void connect(Channel inbound, RouteTable.Lease lease) {
+        var target = lease.target();
+        var outboundSide = new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .handler(new Relay(inbound));
+        outboundSide.connect(target.host(), target.port()).addListener((ChannelFuture connected) -> {
+            if (!connected.isSuccess()) {
+                inbound.close();
+                return;
+            }
+            var outbound = connected.channel();
+            Fence.Connection pair = () -> {
+                inbound.close();
+                outbound.close();
+            };
+            if (!lease.fence().add(pair)) {
+                return;
+            }
+            inbound.closeFuture().addListener(f -> {
+                lease.fence().remove(pair);
+                closeOnFlush(outbound);
+            });
+            outbound.closeFuture().addListener(f -> {
+                lease.fence().remove(pair);
+                closeOnFlush(inbound);
+            });
+            inbound.pipeline().addLast(new Relay(outbound));
+            inbound.read();
+            outbound.read();
+        });
+    }
+
+    /** Writes what one side reads to the other, and reads again once that is written. */
+    private static final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel to;
+
+        Relay(Channel to) {
+            this.to = to;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            to.writeAndFlush(msg).addListener((ChannelFuture written) -> {
+                if (written.isSuccess()) {
+                    ctx.channel().read();
+                } else {
+                    written.channel().close();
+                    ctx.channel().close();
+                }
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closeOnFlush(to);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.channel().close();
+        }
+    }
+
+    private static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static CompletableFuture<Void> completion(ChannelFuture future) {
+        var done = new CompletableFuture<Void>();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(f.cause());
+            }
+        });
+        return done;
+    }
+}

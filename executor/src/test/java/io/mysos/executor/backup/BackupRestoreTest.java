@@ -1,0 +1,166 @@
+package io.mysos.executor.backup;
+
+import static io.mysos.executor.MySqlProcess.START;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mysos.core.protocol.ExecutorCommand;
+import io.mysos.core.protocol.ExecutorReport;
+import io.mysos.core.task.TaskState;
+import io.mysos.executor.MySqlProcess;
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Physical backups of real mysqld instances taken with mariadb-backup into a real store (file:// and an
+ * in-process HDFS), restored into new instances that then replicate from the master.
+ */
+class BackupRestoreTest {
+    private static final Duration BACKUP = Duration.ofSeconds(120);
+    private MySqlProcess mysql;
+    private Path storeDir;
+    private MiniDFSCluster hdfs;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        mysql = new MySqlProcess();
+        storeDir = Files.createTempDirectory("mysos-backups-");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        mysql.close();
+        if (hdfs != null) {
+            hdfs.shutdown(true);
+        }
+        io.mysos.executor.mysql.SandboxLayout.deleteTree(storeDir);
+    }
+
+    @Test
+    void aReplicasBackupThroughFileRestoresANewInstanceThatReplicatesOnFromTheMaster() throws Exception {
+        var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect());
+        roundTrip(backups);
+    }
+
+    @Test
+    void aReplicasBackupThroughHdfsRestoresANewInstanceThatReplicatesOnFromTheMaster() throws Exception {
+        var conf = new Configuration();
+        var base = new File("target/minidfs-" + System.nanoTime()).getAbsoluteFile();
+        hdfs = new MiniDFSCluster.Builder(conf, base).numDataNodes(1).build();
+        hdfs.waitActive();
+        var backups = new InstanceBackups(BackupStore.open(URI.create(hdfs.getURI() + "/mysos"), conf), BackupTools.detect());
+        roundTrip(backups);
+    }
+
+    @Test
+    void withoutMariadbBackupALogicalDumpIsTakenAndRestoredAndReplicatesOn() throws Exception {
+        var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect().logicalOnly());
+        var master = mysql.instance(1, backups, Optional.empty());
+        var replica = mysql.instance(2, backups, Optional.empty());
+        MySqlProcess.launchTogether(master, replica);
+        master.promote(1);
+        replica.reparent(1, master);
+        write(master, 0, 500);
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "500".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+
+        replica.runner().handle(new ExecutorCommand.TakeBackup(1, "dump1"));
+        var taken = replica.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+        var manifest = backups.store().find("test", "dump1").orElseThrow();
+        assertEquals(BackupManifest.LOGICAL, manifest.method());
+        assertEquals(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos"), taken.position());
+        write(master, 500, 10);
+
+        var restored = mysql.instance(3, backups, Optional.of("test/dump1"));
+        restored.launch();
+        assertEquals("500", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
+        assertEquals(taken.position(), restored.queryAsAdmin("SELECT @@GLOBAL.gtid_slave_pos"));
+        assertEquals("", restored.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos").replaceAll(taken.position(), ""),
+                "the load is not in the restored instance's binary log");
+        restored.reparent(1, master);
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "510".equals(restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+        assertEquals(checksum(master), checksum(restored));
+    }
+
+    @Test
+    void aDamagedBackupFailsTheRestoreBeforeMysqldStarts() throws Exception {
+        var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect());
+        var master = mysql.instance(1, backups, Optional.empty());
+        master.launch();
+        master.promote(1);
+        write(master, 0, 200);
+        master.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
+        master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+        try (var file = new RandomAccessFile(storeDir.resolve("test/b1/" + PhysicalBackup.STREAM_FILE).toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0xff);
+        }
+        // Hadoop's local file system keeps a CRC of its own beside each file; without it, only the manifest can tell.
+        Files.deleteIfExists(storeDir.resolve("test/b1/." + PhysicalBackup.STREAM_FILE + ".crc"));
+
+        var restored = mysql.instance(2, backups, Optional.of("test/b1"));
+        restored.runner().launch();
+        restored.events().expectStatus(TaskState.STARTING, START);
+        var failed = restored.events().expectStatus(TaskState.FAILED, BACKUP);
+        assertTrue(failed.message().contains("backup test/b1 is damaged") && failed.message().contains("SHA-256"), failed.message());
+        assertEquals(java.util.List.of(), MySqlProcess.mysqldsOf(restored.sandbox()), "no mysqld started on damaged data");
+    }
+
+    private void roundTrip(InstanceBackups backups) throws Exception {
+        var master = mysql.instance(1, backups, Optional.empty());
+        var replica = mysql.instance(2, backups, Optional.empty());
+        MySqlProcess.launchTogether(master, replica);
+        master.promote(1);
+        replica.reparent(1, master);
+        write(master, 0, 2000);
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "2000".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+
+        replica.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
+        var taken = replica.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+        var manifest = backups.store().find("test", "b1").orElseThrow();
+        assertEquals(taken.bytes(), manifest.bytes());
+        assertEquals(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos"), taken.position(), "the backup holds all the master wrote");
+        assertEquals("mysos-test-2", manifest.sourceTask());
+        write(master, 2000, 100);
+
+        var restored = mysql.instance(3, backups, Optional.of("test/b1"));
+        restored.launch();
+        assertEquals(taken.position(), restored.queryAsAdmin("SELECT @@GLOBAL.gtid_slave_pos"));
+        assertEquals("2000", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
+        restored.reparent(1, master);
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "2100".equals(restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+        assertEquals(checksum(master), checksum(restored));
+    }
+
+    private static void write(MySqlProcess.Instance master, int from, int rows) throws SQLException {
+        try (var connection = master.connectAsAdmin(); var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE IF NOT EXISTS shop");
+            statement.execute("CREATE TABLE IF NOT EXISTS shop.items (id INT PRIMARY KEY, name VARCHAR(64))");
+            var sql = new StringBuilder("INSERT INTO shop.items VALUES ");
+            for (int i = from; i < from + rows; i++) {
+                sql.append(i == from ? "" : ",").append("(").append(i).append(",'item ").append(i).append("')");
+            }
+            statement.execute(sql.toString());
+        }
+    }
+
+    private static String checksum(MySqlProcess.Instance instance) throws SQLException {
+        try (var connection = instance.connectAsAdmin(); var statement = connection.createStatement();
+                var rows = statement.executeQuery("CHECKSUM TABLE shop.items")) {
+            rows.next();
+            return rows.getString(2);
+        }
+    }
+}

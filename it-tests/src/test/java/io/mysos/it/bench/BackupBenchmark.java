@@ -1,0 +1,146 @@
+package io.mysos.it.bench;
+
+import io.mysos.core.protocol.ExecutorCommand;
+import io.mysos.core.protocol.ExecutorReport;
+import io.mysos.executor.MySqlProcess;
+import io.mysos.executor.backup.BackupSource;
+import io.mysos.executor.backup.BackupStore;
+import io.mysos.executor.backup.BackupTools;
+import io.mysos.executor.backup.InstanceBackups;
+import io.mysos.executor.mysql.SandboxLayout;
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+
+/**
+ * Backup and restore throughput of a real mysqld's data (~1 GB by default) with mariadb-backup into
+ * {@code file://} and into an in-process HDFS, next to a plain copy ({@code cp -a}) of the same data
+ * directory in the same run. Not a test: {@code bin/bench backup [megabytes]}. Restore includes
+ * fetching, checksum verification, unpacking and {@code --prepare}: the time to seed a new replica
+ * before its mysqld starts.
+ */
+public final class BackupBenchmark {
+    private BackupBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        long megabytes = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        var scratch = Files.createTempDirectory("mysos-bench-backup-");
+        MiniDFSCluster hdfs = null;
+        try (var mysql = new MySqlProcess()) {
+            var fileStore = new InstanceBackups(BackupStore.open(scratch.resolve("store").toUri()), BackupTools.detect());
+            var instance = mysql.instance(1, fileStore, Optional.empty());
+            // Loading a gigabyte keeps mysqld too busy for the usual one-second health pings.
+            instance.newRunner(io.mysos.executor.task.TaskRunner.Timeouts.DEFAULT.withHealthChecks(Duration.ofSeconds(30), 20));
+            instance.launch();
+            instance.promote(1);
+            long began = System.nanoTime();
+            load(instance, megabytes);
+            var dataDir = SandboxLayout.of(instance.sandbox()).dataDir();
+            double dataMb = sizeOf(dataDir) / 1e6;
+            System.out.printf("data: %.0f MB in %s (loaded in %.0f s)%n", dataMb, dataDir, seconds(began));
+
+            began = System.nanoTime();
+            run("cp", "-a", dataDir.toString(), scratch.resolve("plain-copy").toString());
+            double copy = seconds(began);
+            SandboxLayout.deleteTree(scratch.resolve("plain-copy"));
+            double copyRate = dataMb / copy;
+            report("plain copy of the data directory (cp -a)", dataMb, copy, copyRate);
+
+            // mariadb-backup's own speed, into nothing: what the store and the checksums add is the rest.
+            var options = instance.sandbox().resolve("bench-client.cnf");
+            Files.writeString(options, "!include " + SandboxLayout.of(instance.sandbox()).configFile() + "\n[mariadb-backup]\nuser=mysos\n"
+                    + "password=" + instance.adminPassword() + "\nhost=" + MySqlProcess.HOST + "\nport=" + instance.port() + "\n");
+            var toolScratch = Files.createDirectories(scratch.resolve("tool-scratch"));
+            began = System.nanoTime();
+            var tool = new ProcessBuilder("mariadb-backup", "--defaults-file=" + options, "--backup", "--stream=xbstream",
+                    "--target-dir=" + toolScratch, "--parallel=2").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (tool.waitFor() != 0) {
+                throw new IllegalStateException("mariadb-backup to /dev/null failed");
+            }
+            double toolSeconds = seconds(began);
+            Files.delete(options);
+            System.out.printf("%-60s %6s    %7.1f s%n", "mariadb-backup --stream to /dev/null", "", toolSeconds);
+
+            var source = new BackupSource("bench", instance.sandbox(), SandboxLayout.of(instance.sandbox()).configFile(),
+                    MySqlProcess.HOST, instance.port(), "mysos", instance.adminPassword(), "MariaDB", false);
+            measure("file://", fileStore, source, scratch, copyRate);
+
+            var conf = new Configuration();
+            hdfs = new MiniDFSCluster.Builder(conf, new File(scratch.resolve("minidfs").toString())).numDataNodes(1).build();
+            hdfs.waitActive();
+            var hdfsStore = new InstanceBackups(BackupStore.open(URI.create(hdfs.getURI() + "/mysos"), conf), BackupTools.detect());
+            measure("mini HDFS", hdfsStore, source, scratch, copyRate);
+        } finally {
+            if (hdfs != null) {
+                hdfs.shutdown(true);
+            }
+            SandboxLayout.deleteTree(scratch);
+        }
+    }
+
+    /** MB/s of what the backup holds (mariadb-backup leaves the binary logs out), against the plain copy's MB/s. */
+    private static void measure(String where, InstanceBackups store, BackupSource source, Path scratch, double copyRate)
+            throws Exception {
+        long began = System.nanoTime();
+        var manifest = store.take(source, "bench", "b" + System.nanoTime());
+        double backup = seconds(began);
+        double storedMb = manifest.bytes() / 1e6;
+        report("backup to " + where + " (" + Math.round(storedMb) + " MB stored)", storedMb, backup, copyRate);
+        var target = scratch.resolve("restored");
+        began = System.nanoTime();
+        store.restore(manifest.fullId(), target);
+        double restore = seconds(began);
+        report("restore from " + where + " (fetch, verify, unpack, prepare)", storedMb, restore, copyRate);
+        SandboxLayout.deleteTree(target);
+        store.store().delete(manifest.cluster(), manifest.id());
+    }
+
+    /** Rows of random text until InnoDB holds about {@code megabytes}: doubling a table with INSERT ... SELECT. */
+    private static void load(MySqlProcess.Instance instance, long megabytes) throws Exception {
+        var url = "jdbc:mysql://" + MySqlProcess.HOST + ":" + instance.port() + "/?useSSL=false&allowPublicKeyRetrieval=true";
+        try (var connection = java.sql.DriverManager.getConnection(url, "mysos", instance.adminPassword());
+                var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE bench");
+            statement.execute("CREATE TABLE bench.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(1000)) ENGINE=InnoDB");
+            statement.execute("SET GLOBAL innodb_flush_log_at_trx_commit = 2");
+            statement.execute("SET GLOBAL sync_binlog = 0");
+            statement.execute("INSERT INTO bench.t (pad) SELECT REPEAT(MD5(RAND()), 30) FROM bench.seq_1_to_1000");
+            long rowsWanted = megabytes * 1_000_000 / 1000;
+            long rows = 1000;
+            while (rows < rowsWanted) {
+                long batch = Math.min(rows, rowsWanted - rows);
+                statement.execute("INSERT INTO bench.t (pad) SELECT REPEAT(MD5(RAND()), 30) FROM bench.t LIMIT " + batch);
+                rows += batch;
+            }
+        }
+    }
+
+    private static void report(String what, double megabytes, double seconds, double copyRate) {
+        double rate = megabytes / seconds;
+        System.out.printf("%-60s %6.0f MB %7.1f s %8.1f MB/s  (%3.0f%% of the plain copy's MB/s)%n", what, megabytes, seconds, rate,
+                100 * rate / copyRate);
+    }
+
+    private static long sizeOf(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        var process = new ProcessBuilder(command).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static double seconds(long since) {
+        return Duration.ofNanos(System.nanoTime() - since).toMillis() / 1000.0;
+    }
+}

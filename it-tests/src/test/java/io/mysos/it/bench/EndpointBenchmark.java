@@ -1,0 +1,249 @@
+package io.mysos.it.bench;
+
+import static io.mysos.it.local.Api.form;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mysos.it.local.Api;
+import io.mysos.it.local.LocalStack;
+import io.mysos.it.local.Processes;
+import io.mysos.it.local.Sql;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write through
+ * each (default 2 rounds of 20 s each, 4 threads, after a 10 s warm-up of each; the rounds alternate
+ * which goes first): throughput ratio and the p99 latency the endpoint adds. Then the outage on kill -9 of the master (default 5 failovers), seen from the
+ * client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert)
+ * and by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its
+ * 1-second reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
+ */
+public final class EndpointBenchmark {
+    private EndpointBenchmark() {}
+
+    private record Run(double tps, double p99) {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int failovers = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        var dataDir = Files.createTempDirectory("mysos-bench-endpoints-");
+        try (var stack = LocalStack.startInProcess(dataDir)) {
+            var api = stack.api();
+            var created = api.post("/clusters/bench", form("cluster_user", "app", "num_nodes", "3"));
+            var password = created.body().path("cluster_password").asText();
+            var rw = created.body().path("endpoints").path("read_write").asText();
+            var cluster = api.awaitRunning("bench", Duration.ofSeconds(90));
+            var master = cluster.path("master");
+            var direct = master.path("host").asText() + ":" + master.path("port").asInt();
+            Sql.execute(master, "app", password, "CREATE DATABASE IF NOT EXISTS sbtest");
+            sysbench(direct, password, List.of("--tables=4", "--table-size=20000", "prepare"));
+            var viaEndpoint = new ArrayList<Run>();
+            var viaMaster = new ArrayList<Run>();
+            // A warm-up through each (the endpoint's code is compiled by the JIT meanwhile, as in a long-running
+            // router), then rounds that alternate which goes first (master-endpoint, endpoint-master, ...).
+            if (rounds > 0) {
+                sysbench(rw, password, load(10));
+                sysbench(direct, password, load(10));
+            }
+            var ratios = new ArrayList<Double>();
+            var added = new ArrayList<Double>();
+            for (int i = 0; i < rounds; i++) {
+                Run m;
+                Run e;
+                if (i % 2 == 0) {
+                    m = parse(sysbench(direct, password, load(20)));
+                    e = parse(sysbench(rw, password, load(20)));
+                } else {
+                    e = parse(sysbench(rw, password, load(20)));
+                    m = parse(sysbench(direct, password, load(20)));
+                }
+                viaMaster.add(m);
+                viaEndpoint.add(e);
+                ratios.add(e.tps() / m.tps());
+                added.add(e.p99() - m.p99());
+                System.out.printf("round %d (%s first, load %s): master %.1f tps p99 %.2f ms; endpoint %.1f tps p99 %.2f ms: ratio %.3f%n",
+                        i + 1, i % 2 == 0 ? "master" : "endpoint", load(), m.tps(), m.p99(), e.tps(), e.p99(), e.tps() / m.tps());
+            }
+            double masterTps = viaMaster.stream().mapToDouble(Run::tps).average().orElse(0);
+            double endpointTps = viaEndpoint.stream().mapToDouble(Run::tps).average().orElse(0);
+            double masterP99 = viaMaster.stream().mapToDouble(Run::p99).average().orElse(0);
+            double endpointP99 = viaEndpoint.stream().mapToDouble(Run::p99).average().orElse(0);
+            if (rounds > 0) {
+                Collections.sort(ratios);
+                Collections.sort(added);
+                System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds: master %.1f tps, endpoint %.1f tps (means): "
+                        + "ratio %.3f; p99 master %.2f ms, endpoint %.2f ms: added %.2f ms; per round: ratio median %.3f %s, "
+                        + "p99 added median %.2f ms%n", rounds, masterTps, endpointTps, endpointTps / masterTps, masterP99, endpointP99,
+                        endpointP99 - masterP99, percentile(ratios, 50), ratios, percentile(added, 50));
+            }
+
+            var gaps = new ArrayList<Double>();
+            var zeroSeconds = new ArrayList<Integer>();
+            for (int i = 0; i < failovers; i++) {
+                cluster = api.awaitCluster("bench", Duration.ofSeconds(90), c -> "RUNNING".equals(c.path("state").asText())
+                        && c.path("replicas").toString().split("\"RUNNING\"").length - 1 >= 2);
+                var outage = outage(api, dataDir, cluster, rw, password);
+                gaps.add(outage.gap());
+                zeroSeconds.add(outage.zeroSeconds());
+                System.out.printf("failover %d: a JDBC writer through the endpoint wrote again %.3f s after the kill; "
+                        + "sysbench had %d second(s) without a transaction (tps around the kill at 8 s: %s)%n", i + 1, outage.gap(),
+                        outage.zeroSeconds(), outage.around());
+            }
+            if (failovers == 0) {
+                return;
+            }
+            Collections.sort(gaps);
+            System.out.printf("outage through the endpoint (kill -9 of the master to the next acknowledged write), %d failovers: p50 %.3f s, p95 %.3f s, "
+                    + "max %.3f s; sysbench seconds without a transaction: %s%n", failovers, percentile(gaps, 50),
+                    percentile(gaps, 95), gaps.get(gaps.size() - 1), zeroSeconds);
+        } finally {
+            Processes.removeDataDir(dataDir);
+        }
+    }
+
+    private record Outage(double gap, int zeroSeconds, String around) {}
+
+    /** Kills the master 8 s into a 30 s sysbench run through the endpoint, with a JDBC writer timing its own gap. */
+    private static Outage outage(Api api, java.nio.file.Path dataDir, JsonNode cluster, String rw, String password)
+            throws Exception {
+        var running = new AtomicBoolean(true);
+        var lastAck = new long[] {System.nanoTime()};
+        var longest = new double[] {0};
+        var killedAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        var firstAckAfterKill = new java.util.concurrent.atomic.AtomicLong();
+        var errors = new java.util.concurrent.ConcurrentSkipListSet<String>();
+        var writer = new Thread(() -> {
+            java.sql.Connection c = null;
+            long id = System.nanoTime();
+            while (running.get()) {
+                try {
+                    if (c == null) {
+                        c = DriverManager.getConnection("jdbc:mysql://" + rw + "/sbtest?useSSL=false&allowPublicKeyRetrieval=true"
+                                + "&connectTimeout=15000&socketTimeout=15000", "app", password);
+                        c.createStatement().execute("CREATE TABLE IF NOT EXISTS probe (id BIGINT PRIMARY KEY)");
+                    }
+                    c.createStatement().executeUpdate("INSERT INTO probe VALUES (" + (id++) + ")");
+                    long now = System.nanoTime();
+                    longest[0] = Math.max(longest[0], (now - lastAck[0]) / 1e9);
+                    lastAck[0] = now;
+                    if (firstAckAfterKill.get() == 0 && now > killedAt.get()) {
+                        firstAckAfterKill.set(now);
+                    }
+                } catch (Exception e) {
+                    if (errors.size() < 5) {
+                        errors.add(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    }
+                    try {
+                        if (c != null) {
+                            c.close();
+                        }
+                    } catch (Exception ignored) {
+                        // dead
+                    }
+                    c = null;
+                }
+            }
+        }, "probe");
+        writer.start();
+        // Debian's sysbench 1.0.20 (libmariadb) segfaults on a lost connection with --mysql-ignore-errors, listed
+        // or "all": oltp_read_write_reconnect.lua reconnects in Lua, with a fresh handle.
+        var script = java.nio.file.Path.of(EndpointBenchmark.class.getResource("/sysbench/oltp_read_write_reconnect.lua").toURI());
+        var args = new ArrayList<>(command(rw, password, List.of("--threads=4", "--time=30", "--report-interval=1", "run")));
+        args.set(1, script.toString());
+        var sysbench = new ProcessBuilder(args).redirectErrorStream(true).start();
+        Thread.sleep(8_000);
+        var old = cluster.path("master").path("task_id").asText();
+        var mysqld = Processes.mysqldUnder(dataDir.resolve("instances").resolve(old));
+        if (mysqld.isEmpty()) {
+            throw new IllegalStateException("no mysqld runs for the master " + old);
+        }
+        killedAt.set(System.nanoTime());
+        mysqld.forEach(ProcessHandle::destroyForcibly);
+        var output = new String(sysbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        sysbench.waitFor();
+        // sysbench may end early (Debian's 1.0.20 on libmariadb can crash on a lost connection): the
+        // writer goes on until it has written again, or 20 s after the kill.
+        while (firstAckAfterKill.get() == 0 && System.nanoTime() - killedAt.get() < 20_000_000_000L) {
+            Thread.sleep(10);
+        }
+        running.set(false);
+        writer.join(20_000);
+        var report = Pattern.compile("\\[ (\\d+)s \\] thds: \\d+ tps: ([0-9.]+)");
+        int zero = 0;
+        int reports = 0;
+        var around = new StringBuilder();
+        var m = report.matcher(output);
+        while (m.find()) {
+            int second = Integer.parseInt(m.group(1));
+            reports++;
+            if (second > 8 && Double.parseDouble(m.group(2)) == 0) {
+                zero++;
+            }
+            if (second >= 7 && second <= 12) {
+                around.append(second).append("s:").append(m.group(2)).append(' ');
+            }
+        }
+        if (reports < 29 || sysbench.exitValue() != 0) {
+            around.append("(sysbench stopped early, exit ").append(sysbench.exitValue()).append(", ").append(reports)
+                    .append(" reports: ").append(output.lines().filter(l -> l.contains("FATAL")).findFirst().orElse("")).append(')');
+        }
+        output.lines().filter(l -> l.contains("FATAL")).limit(3).forEach(l -> around.append(" | ").append(l));
+        if (!errors.isEmpty()) {
+            around.append(" | probe errors: ").append(errors);
+        }
+        double outage = firstAckAfterKill.get() == 0 ? Double.NaN : (firstAckAfterKill.get() - killedAt.get()) / 1e9;
+        return new Outage(outage, zero, around.toString().trim());
+    }
+
+    /** The machine's load average over the last minute, as uptime shows it. */
+    private static String load() {
+        try {
+            return Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static List<String> load(int seconds) {
+        return List.of("--threads=4", "--time=" + seconds, "--percentile=99", "run");
+    }
+
+    private static List<String> command(String address, String password, List<String> rest) {
+        var command = new ArrayList<>(List.of("sysbench", "oltp_read_write", "--db-driver=mysql",
+                "--mysql-host=" + address.substring(0, address.lastIndexOf(':')),
+                "--mysql-port=" + address.substring(address.lastIndexOf(':') + 1), "--mysql-user=app",
+                "--mysql-password=" + password, "--mysql-db=sbtest", "--tables=4", "--table-size=20000"));
+        command.addAll(rest);
+        return command;
+    }
+
+    private static String sysbench(String address, String password, List<String> rest) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command(address, password, rest)).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("sysbench failed: " + output);
+        }
+        return output;
+    }
+
+    private static Run parse(String output) {
+        var tps = Pattern.compile("transactions:\\s+\\d+\\s+\\(([0-9.]+) per sec").matcher(output);
+        var p99 = Pattern.compile("99th percentile:\\s+([0-9.]+)").matcher(output);
+        if (!tps.find() || !p99.find()) {
+            throw new IllegalStateException("unexpected sysbench output: " + output);
+        }
+        return new Run(Double.parseDouble(tps.group(1)), Double.parseDouble(p99.group(1)));
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+}
