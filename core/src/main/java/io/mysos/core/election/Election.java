@@ -35,7 +35,7 @@ public final class Election {
 
     /** The winner, or the divergence that forbids one; empty without positions. */
     public static Optional<Outcome> decide(Map<TaskId, Position> positions, Map<TaskId, Position> applied) {
-        var best = winner(positions, applied);
+        var best = mostAdvanced(positions, applied);
         if (best.isEmpty()) {
             return Optional.empty();
         }
@@ -52,12 +52,17 @@ public final class Election {
         return Optional.of(lacking.isEmpty() ? new Elected(best.get()) : new Diverged(best.get(), lacking));
     }
 
-    public static Optional<TaskId> winner(Map<TaskId, Position> positions) {
-        return winner(positions, Map.of());
+    static Optional<TaskId> mostAdvanced(Map<TaskId, Position> positions) {
+        return mostAdvanced(positions, Map.of());
     }
 
-    /** @param applied how far each candidate has applied, when known: breaks ties between equal positions */
-    public static Optional<TaskId> winner(Map<TaskId, Position> positions, Map<TaskId, Position> applied) {
+    /**
+     * The candidate that covers every other, or, when none does, the one with most transactions:
+     * only {@link #decide} may tell the two apart, so this is not for choosing a master by itself.
+     *
+     * @param applied how far each candidate has applied, when known: breaks ties between equal positions
+     */
+    static Optional<TaskId> mostAdvanced(Map<TaskId, Position> positions, Map<TaskId, Position> applied) {
         var byProgress = Comparator.<Map.Entry<TaskId, Position>>comparingLong(e -> e.getValue().transactions())
                 .reversed()
                 .thenComparing(Comparator.<Map.Entry<TaskId, Position>>comparingLong(

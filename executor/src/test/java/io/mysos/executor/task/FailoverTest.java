@@ -111,7 +111,7 @@ class FailoverTest {
         var firstAt = first.queryPosition(1);
         var secondAt = second.queryPosition(1);
         var positions = Map.of(first.taskId(), firstAt.position(), second.taskId(), secondAt.position());
-        var winnerId = Election.winner(positions).orElseThrow();
+        var winnerId = ((Election.Elected) Election.decide(positions, Map.of()).orElseThrow()).winner();
         var winner = winnerId.equals(first.taskId()) ? first : second;
         var loser = winner == first ? second : first;
         log.info("positions {}; {} wins", positions, winnerId);
