@@ -42,7 +42,7 @@ class AuditAcrossJournalsTest {
                 String.join("\n", h2.timeline()));
         assertEquals(List.of("orders at <time>: active (incarnation 1, through event #17), 2 node(s) wanted, epoch 1, master mysos-orders-3"),
                 h2.atFailover().subList(0, 1), String.join("\n", h2.atFailover()));
-        assertTrue(h2.atDeletion().get(0).startsWith("orders at <time>: none (incarnation 1, through event #21)"),
+        assertTrue(h2.atDeletion().get(0).startsWith("orders at <time>: none (incarnation 1, through event #24)"),
                 String.join("\n", h2.atDeletion()));
         assertEquals("verified: every history replays and keeps its invariants", h2.verify().get(h2.verify().size() - 1));
 

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,6 +54,11 @@ final class AuditRoundTrip {
         try (var driver = ClusterDriver.start("audit-" + journal.kind().id(), journal.config())) {
             var nodes = ClusterLifeRoundTrip.createFailOverAndShrink(driver, password);
             afterFailover = Instant.now();
+            // A backup, taken by the replica that stayed: its events belong to the history like any other.
+            var backupId = driver.backup(NAME, password).acceptedBackup();
+            assertEquals(backupId, driver.expectTakeBackup(nodes.get(1), 1));
+            driver.backupTaken(nodes.get(1), 1, backupId, "0-3-130");
+            assertEquals(Optional.of(backupId), driver.listBackups(NAME).backups().latestCompleted().map(e -> e.id()));
             var delete = driver.delete(NAME, password);
             assertEquals("deleting", delete.done());
             for (var node : nodes) {
@@ -95,6 +101,10 @@ final class AuditRoundTrip {
                 failover.path("winner").asText(), failover.path("outcome").asText(), failover.path("acknowledged_writes_survived").asText()));
 
         var timeline = withoutTimes(cliOk(journalArgs, "audit", NAME).out());
+        assertTrue(timeline.stream().anyMatch(line -> line.contains("BackupCompleted") && line.contains("bytes at 0-3-130")),
+                "the backup is in the timeline: " + timeline);
+        assertTrue(types(apiFirstLife.path("events")).containsAll(List.of("BackupRequested", "BackupStarted", "BackupCompleted")),
+                apiFirstLife.toString());
         var atFailover = withoutTimes(cliOk(journalArgs, "audit", NAME, "--at", afterFailover.toString()).out());
         var atDeletion = withoutTimes(cliOk(journalArgs, "audit", NAME, "--at", afterDeletion.toString()).out());
         var verify = withoutTimes(cliOk(journalArgs, "audit", "--verify").out());
@@ -163,7 +173,8 @@ final class AuditRoundTrip {
 
     private static List<String> withoutTimes(String text) {
         return text.lines().map(l -> l.replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<time>")
-                .replaceAll("in \\d+ ms", "in <n> ms")).toList();
+                .replaceAll("in \\d+ ms", "in <n> ms")
+                .replaceAll("\\b\\d{8}-\\d{6}-\\d+\\b", "<backup id>")).toList(); // backup ids are named after their time
     }
 
     private static JsonNode get(String url) throws Exception {

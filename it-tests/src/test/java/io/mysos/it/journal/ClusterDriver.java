@@ -86,6 +86,16 @@ final class ClusterDriver implements AutoCloseable {
         String done() {
             return assertInstanceOf(ClusterActor.Done.class, probe.receiveMessage(WAIT)).detail();
         }
+
+        /** A backup was accepted; its id. */
+        String acceptedBackup() {
+            return assertInstanceOf(ClusterActor.BackupAccepted.class, probe.receiveMessage(WAIT)).id();
+        }
+
+        /** The name's backups. */
+        io.mysos.core.backup.BackupLog backups() {
+            return assertInstanceOf(ClusterActor.BackupListing.class, probe.receiveMessage(WAIT)).backups();
+        }
     }
 
     private final ActorTestKit kit;
@@ -146,6 +156,14 @@ final class ClusterDriver implements AutoCloseable {
 
     Reply resize(String cluster, int nodes, String password) {
         return guarded(cluster, replyTo -> new ClusterActor.Resize(nodes, password, replyTo));
+    }
+
+    Reply backup(String cluster, String password) {
+        return guarded(cluster, replyTo -> new ClusterActor.TakeBackup(password, replyTo));
+    }
+
+    Reply listBackups(String cluster) {
+        return guarded(cluster, ClusterActor.ListBackups::new);
     }
 
     Reply delete(String cluster, String password) {
@@ -261,6 +279,19 @@ final class ClusterDriver implements AutoCloseable {
     void expectPositionQuery(Node node, long epoch) {
         expectToResources("query the position of " + node.taskId() + " in epoch " + epoch,
                 new ResourceSide.Send(node.taskId(), new ExecutorCommand.QueryPosition(epoch))::equals);
+    }
+
+    /** The instance is asked to take the backup; returns its id as the command names it. */
+    String expectTakeBackup(Node node, long epoch) {
+        var sent = (ResourceSide.Send) expectToResources("take a backup on " + node.taskId() + " in epoch " + epoch,
+                m -> m instanceof ResourceSide.Send send && send.taskId().equals(node.taskId())
+                        && send.command() instanceof ExecutorCommand.TakeBackup take && take.epoch() == epoch);
+        return ((ExecutorCommand.TakeBackup) sent.command()).backupId();
+    }
+
+    /** The instance reports the backup complete, as an executor does after writing its manifest. */
+    void backupTaken(Node node, long epoch, String backupId, String gtidPosition) {
+        report(new ExecutorReport.BackupTaken(node.taskId(), epoch, backupId, "file:/backups/orders/" + backupId, 4096, gtidPosition, 120));
     }
 
     void expectKill(Node node) {
