@@ -58,16 +58,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** In this JVM, offering {@code offered} (e.g. nothing, so that no instance ever starts). */
     public static LocalStack startInProcess(Path dataDir, Resources offered) throws Exception {
-        var stack = new LocalStack(dataDir, offered);
-        stack.startInProcess();
-        return stack;
+        return started(new LocalStack(dataDir, offered), LocalStack::startInProcess);
     }
 
     /** In this JVM, with its journal in the given database instead of the embedded H2 file. */
     public static LocalStack startInProcess(Path dataDir, LocalSettings.Journal journal) throws Exception {
-        var stack = new LocalStack(dataDir, resources(), journal);
-        stack.startInProcess();
-        return stack;
+        return started(new LocalStack(dataDir, resources(), journal), LocalStack::startInProcess);
     }
 
     public static LocalStack startExternal(Path dataDir, String... options) throws Exception {
@@ -75,9 +71,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack startExternal(Path dataDir, Resources offered, String... options) throws Exception {
-        var stack = new LocalStack(dataDir, offered);
-        stack.startExternal(options);
-        return stack;
+        return started(new LocalStack(dataDir, offered), stack -> stack.startExternal(options));
     }
 
     /** In this JVM, keeping backups at {@code backupRoot} (an HDFS, say) with the Hadoop configuration in {@code hadoopConf}. */
@@ -85,8 +79,30 @@ public final class LocalStack implements AutoCloseable {
         var stack = new LocalStack(dataDir, resources());
         stack.backupRoot = Optional.of(backupRoot);
         stack.hadoopConf = hadoopConf;
-        stack.startInProcess();
-        return stack;
+        return started(stack, LocalStack::startInProcess);
+    }
+
+    private interface Start {
+        void start(LocalStack stack) throws Exception;
+    }
+
+    /**
+     * Starts {@code stack}; when the start fails, whatever it started (a Mysos process that never
+     * became healthy, its mysqld) is stopped before the failure reaches the test, which never got
+     * the stack to close.
+     */
+    private static LocalStack started(LocalStack stack, Start start) throws Exception {
+        try {
+            start.start(stack);
+            return stack;
+        } catch (Exception | AssertionError e) {
+            try {
+                stack.close();
+            } catch (Exception | AssertionError cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     public Api api() {
@@ -117,10 +133,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** In this JVM, serving and publishing endpoints as {@code endpoints} says (e.g. with {@code --zk}). */
     public static LocalStack startInProcess(Path dataDir, io.mysos.dist.EndpointOptions endpoints) throws Exception {
-        var stack = new LocalStack(dataDir, resources());
-        stack.inProcess = Optional.of(LocalMode.start(stack.settings(), endpoints));
-        stack.awaitHealthy();
-        return stack;
+        return started(new LocalStack(dataDir, resources()), stack -> {
+            stack.inProcess = Optional.of(LocalMode.start(stack.settings(), endpoints));
+            stack.awaitHealthy();
+        });
     }
 
     /**
@@ -202,7 +218,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void awaitHealthy() {
-        var deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        var deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); // a JVM start on a loaded 2-core machine
         while (System.nanoTime() < deadline) {
             try {
                 if (api.get("/health").status() == 200) {
@@ -216,7 +232,7 @@ public final class LocalStack implements AutoCloseable {
             }
             Api.sleep(100);
         }
-        throw new AssertionError("mysos local did not become healthy on port " + apiPort);
+        throw new AssertionError("mysos local did not become healthy within 120 s on port " + apiPort);
     }
 
     @Override
@@ -233,8 +249,12 @@ public final class LocalStack implements AutoCloseable {
      * data directory, and deletes the directory (gigabytes of instances) also when that check fails.
      */
     public static void closeAndRemove(LocalStack stack, Path dataDir) throws Exception {
-        if (stack != null) {
-            stack.close();
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            Processes.killAll(dataDir); // also what a start that never returned its stack left running
         }
         try {
             org.junit.jupiter.api.Assertions.assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");
