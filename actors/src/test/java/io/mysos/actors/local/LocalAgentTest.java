@@ -18,6 +18,7 @@ import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
 import io.mysos.core.task.TaskId;
 import io.mysos.core.task.TaskState;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalAgentTest {
-    private static final ActorTestKit KIT = ActorTestKit.create();
+    /** On manual time: the agent's only timer (a declined offer's delay) moves only when a test says so. */
+    private static final ActorTestKit KIT = ActorTestKit.create(akka.actor.testkit.typed.javadsl.ManualTime.config());
+    private static final akka.actor.testkit.typed.javadsl.ManualTime TIME = akka.actor.testkit.typed.javadsl.ManualTime.get(KIT.system());
     private static final SchedulerKey KEY = SchedulerKey.generate();
     private static final Resources MACHINE = new Resources(4, DataSize.ofGigabytes(4), DataSize.ofGigabytes(100));
 
@@ -85,6 +88,11 @@ class LocalAgentTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void stopAgent() {
+        KIT.stop(agent); // each test's agent goes with its test, and takes its shutdown task with it
+    }
+
     @AfterAll
     static void shutdown() {
         KIT.shutdownTestKit();
@@ -109,6 +117,22 @@ class LocalAgentTest {
         assertEquals(ResourceSide.Connected.INSTANCE, router.receiveMessage());
     }
 
+    /**
+     * Exactly nothing: the agent handles messages in order, so once it has answered a kill of a task
+     * it never ran, whatever the messages before it made it send has arrived.
+     */
+    private void expectNothingBeforeTheNextMessage() {
+        expectNoStatusBeforeTheNextOne();
+        router.expectNoMessage(Duration.ZERO);
+    }
+
+    /** Exactly no task status: the next one the registry hears is the answer to a kill sent now. */
+    private void expectNoStatusBeforeTheNextOne() {
+        agent.tell(new ResourceSide.Kill(TaskId.of("barrier", 999)));
+        var next = registry.expectMessageClass(ResourceSide.TaskStatusReceived.class).status();
+        assertEquals(new TaskStatus(TaskId.of("barrier", 999), TaskState.KILLED, "not running on agent local"), next);
+    }
+
     private Offer nextOffer() {
         return router.expectMessageClass(ResourceSide.OffersReceived.class).offers().get(0);
     }
@@ -120,7 +144,7 @@ class LocalAgentTest {
 
     @Test
     void offersTheWholeMachineWhenRevived() {
-        router.expectNoMessage(Duration.ofMillis(100));
+        TIME.expectNoMessageFor(Duration.ofMinutes(1), router);
         agent.tell(ResourceSide.Revive.INSTANCE);
         var offer = nextOffer();
         assertEquals(MACHINE, offer.resources());
@@ -180,7 +204,7 @@ class LocalAgentTest {
         awaitGone(fake.sandbox);
         assertEquals(List.of("launch", "discard"), fake.calls);
         agent.tell(new ResourceSide.Release(fake.data.taskId()));
-        registry.expectNoMessage(Duration.ofMillis(100));
+        expectNoStatusBeforeTheNextOne();
         assertEquals(List.of("launch", "discard"), fake.calls, "a second release changes nothing");
     }
 
@@ -200,6 +224,8 @@ class LocalAgentTest {
         assertEquals(MACHINE.minus(Resources.DEFAULT_INSTANCE), pending.resources());
         agent.tell(new ResourceSide.Release(fake.data.taskId()));
         agent.tell(new ResourceSide.Decline(List.of(pending.id())));
+        awaitGone(fake.sandbox);
+        TIME.timePasses(Duration.ofMillis(200)); // the declined offer's delay
         assertEquals(MACHINE, nextOffer().resources(), "the released task holds nothing any more");
         awaitGone(fake.sandbox);
         assertEquals(List.of("launch", "discard"), fake.calls);
@@ -222,7 +248,8 @@ class LocalAgentTest {
         agent.tell(ResourceSide.Revive.INSTANCE);
         var offer = nextOffer();
         agent.tell(new ResourceSide.Decline(List.of(offer.id())));
-        router.expectNoMessage(Duration.ofMillis(100));
+        TIME.expectNoMessageFor(Duration.ofMillis(199), router);
+        TIME.timePasses(Duration.ofMillis(1));
         var again = nextOffer();
         assertTrue(!again.id().equals(offer.id()));
     }
@@ -233,7 +260,7 @@ class LocalAgentTest {
         var offer = nextOffer();
         agent.tell(ResourceSide.Suppress.INSTANCE);
         agent.tell(new ResourceSide.Decline(List.of(offer.id())));
-        router.expectNoMessage(Duration.ofMillis(400));
+        TIME.expectNoMessageFor(Duration.ofMinutes(1), router);
     }
 
     @Test
@@ -316,7 +343,7 @@ class LocalAgentTest {
         tasks.get(TaskId.of("orders", 2)).down.complete(null);
         done.expectMessage(akka.Done.getInstance());
         agent.tell(ResourceSide.Revive.INSTANCE);
-        router.expectNoMessage(Duration.ofMillis(200));
+        expectNothingBeforeTheNextMessage();
     }
 
     @Test
