@@ -97,7 +97,11 @@ public final class BinlogEvents {
                 throw new IllegalArgumentException("not a binary log: it does not start with the binlog magic bytes");
             }
         }
-        var first = events(buffer, 0, MAGIC.length, buffer.limit());
+        if (buffer.limit() < MAGIC.length + HEADER) {
+            throw new IllegalArgumentException("not a binary log: no format description event after the magic bytes");
+        }
+        long firstSize = Integer.toUnsignedLong(buffer.getInt(MAGIC.length + 9));
+        var first = events(buffer, 0, MAGIC.length, Math.min(buffer.limit(), MAGIC.length + firstSize));
         if (first.isEmpty() || first.get(0).type() != FORMAT_DESCRIPTION) {
             throw new IllegalArgumentException("not a binary log: no format description event after the magic bytes");
         }
