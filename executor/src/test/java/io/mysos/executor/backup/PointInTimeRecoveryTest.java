@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,41 +120,45 @@ class PointInTimeRecoveryTest {
     }
 
     @Test
-    void theArchiverStopsOnceItsMasterIsFencedAndPrunesWhatNoBackupNeeds() throws Exception {
+    void retentionDeletesTheArchivedFilesTheOldestBackupHoldsAndTheArchiverStopsOnceItsMasterIsFenced() throws Exception {
         var master = mysql.instance(1, backups, Optional.empty());
         master.launch();
         master.promote(1);
         writeEach(master, 0, 20);
+        try (var connection = master.connectAsAdmin(); var statement = connection.createStatement()) {
+            statement.execute("FLUSH BINARY LOGS");
+        }
+        writeEach(master, 20, 5);
         awaitArchived(GtidState.parse(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos")));
+        var files = pieceFiles();
+        assertEquals(List.of("mysql-bin.000001", "mysql-bin.000002"), files.stream().distinct().toList());
+        master.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
+        master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+        BinlogArchiver.manual(MySqlProcess.CLUSTER, 1, "t", backups.binlogs(), () -> master.control().binlogStatus(), Optional.empty())
+                .prune();
+        assertEquals(List.of("mysql-bin.000002"), pieceFiles().stream().distinct().toList(),
+                "the first file, which the backup holds all of, is deleted; the one being written stays");
+
         master.queryPosition(2);
         var fenced = Instant.now();
         // The archiver's next round sees the fence: it notes that nothing is new, and stops.
         MySqlProcess.eventually(ARCHIVED, () -> backups.binlogs().epochs(MySqlProcess.CLUSTER).get(0).progress()
                 .map(p -> p.checked().isAfter(fenced)).orElse(false));
-        long pieces = pieces();
+        long pieces = pieceFiles().size();
         master.control().setReadOnly(false);
-        writeEach(master, 20, 5);
+        writeEach(master, 25, 5);
         // An archiver that still ran would store the new piece within a second; wait for three.
         var deadline = Instant.now().plusSeconds(3);
         while (Instant.now().isBefore(deadline)) {
-            assertEquals(pieces, pieces(), "no piece after the fence");
+            assertEquals(pieces, pieceFiles().size(), "no piece after the fence");
             Thread.sleep(100);
         }
-        master.control().setReadOnly(true);
-
-        var binlogs = backups.binlogs();
-        try (var connection = master.connectAsAdmin(); var statement = connection.createStatement()) {
-            statement.execute("FLUSH BINARY LOGS");
-        }
-        master.runner().handle(new ExecutorCommand.TakeBackup(2, "b1"));
-        master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
-        var archiver = BinlogArchiver.manual(MySqlProcess.CLUSTER, 3, "t", binlogs, () -> master.control().binlogStatus(), Optional.empty());
-        archiver.prune();
-        assertTrue(pieces() < pieces, "the pieces of the file the backup holds are deleted");
     }
 
-    private long pieces() {
-        return backups.binlogs().epochs(MySqlProcess.CLUSTER).stream().mapToLong(e -> e.segments().size()).sum();
+    /** The binary log file of each stored piece, in order. */
+    private List<String> pieceFiles() {
+        return backups.binlogs().epochs(MySqlProcess.CLUSTER).stream().flatMap(e -> e.segments().stream())
+                .map(ArchivedSegment::file).toList();
     }
 
     /** Waits until the archive holds every transaction up to {@code position}. */
