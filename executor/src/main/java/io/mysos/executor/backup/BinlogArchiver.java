@@ -152,6 +152,13 @@ public final class BinlogArchiver implements AutoCloseable {
         var own = epochs.stream().filter(e -> e.epoch() == epoch).findFirst();
         if (own.isPresent() && !own.get().segments().isEmpty()) {
             var last = own.get().segments().get(own.get().segments().size() - 1);
+            // The same master going on (its executor restarted) has that file, at least that long, and that history.
+            boolean mine = now.files().stream().anyMatch(f -> f.name().equals(last.file()) && f.size() >= last.end())
+                    && GtidState.parse(now.gtidBinlogPos()).covers(last.last());
+            if (!mine) {
+                throw new IllegalStateException(store.location(cluster) + "/" + BinlogArchive.epochDir(epoch)
+                        + " holds another server's log (a deleted cluster of the same name?); not archiving over it");
+            }
             file = last.file();
             offset = last.end();
             nextNumber = last.number() + 1;
