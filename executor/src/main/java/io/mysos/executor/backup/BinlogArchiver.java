@@ -87,7 +87,8 @@ public final class BinlogArchiver implements AutoCloseable {
             Optional<String> continuesAfter, Duration interval) {
         var archiver = new BinlogArchiver(cluster, epoch, task, store, status, continuesAfter);
         archiver.intervalMillis = interval.toMillis();
-        archiver.thread.scheduleWithFixedDelay(archiver::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // At a fixed rate: a slow round (a busy store) is followed by the next at once, not a whole interval later.
+        archiver.thread.scheduleAtFixedRate(archiver::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return archiver;
     }
 

@@ -71,6 +71,19 @@ public final class BinlogStore {
         return found;
     }
 
+    /** The pieces of one epoch numbered after {@code afterNumber}, in order: what a watcher has not seen yet. */
+    public List<ArchivedSegment> segmentsAfter(String cluster, long epoch, long afterNumber) {
+        var found = new ArrayList<ArchivedSegment>();
+        for (var file : children(epochPath(cluster, epoch))) {
+            var name = file.getPath().getName();
+            if (name.matches("[0-9]{10}\\.json") && Long.parseLong(name.substring(0, 10)) > afterNumber) {
+                readJson(file.getPath(), ArchivedSegment.class).ifPresent(found::add);
+            }
+        }
+        found.sort(java.util.Comparator.comparingLong(ArchivedSegment::number));
+        return found;
+    }
+
     public void begin(String cluster, EpochStart start) {
         writeJson(new Path(epochPath(cluster, start.epoch()), EPOCH_FILE), start);
     }
@@ -78,7 +91,14 @@ public final class BinlogStore {
     /** Stores a piece: its bytes, then its index. */
     public void put(String cluster, ArchivedSegment index, byte[] bytes) {
         var dir = epochPath(cluster, index.epoch());
-        writeBytes(new Path(dir, index.dataName()), bytes);
+        // Straight under its name: until its index exists the piece does not count, and a retry overwrites it.
+        var data = new Path(dir, index.dataName());
+        try (var out = store.fs().create(data, true)) {
+            out.write(bytes);
+            out.hsync();
+        } catch (IOException | RuntimeException e) {
+            throw new BackupStoreException("cannot write " + data + ": " + BackupStore.describe(e), e);
+        }
         writeJson(new Path(dir, index.indexName()), index);
     }
 
@@ -168,8 +188,8 @@ public final class BinlogStore {
                 out.write(bytes);
                 out.hsync();
             }
-            store.fs().delete(path, false);
-            if (!store.fs().rename(temporary, path)) {
+            // A rename does not replace an existing file on every file system: the old one goes first, if there is one.
+            if (!store.fs().rename(temporary, path) && !(store.fs().delete(path, false) && store.fs().rename(temporary, path))) {
                 throw new IOException("rename of " + temporary + " was refused");
             }
         } catch (IOException | RuntimeException e) {

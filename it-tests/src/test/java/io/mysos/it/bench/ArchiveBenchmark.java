@@ -1,7 +1,5 @@
 package io.mysos.it.bench;
 
-import io.mysos.core.binlog.ArchivedSegment;
-import io.mysos.core.binlog.GtidState;
 import io.mysos.executor.MySqlProcess;
 import io.mysos.executor.backup.BackupStore;
 import io.mysos.executor.backup.BackupTools;
@@ -97,23 +95,27 @@ public final class ArchiveBenchmark {
         }
     }
 
-    /** Every 20 ms: which commits the stored pieces hold now; each one's lag is counted once. */
+    /** Every 20 ms: which commits the pieces stored since the last look hold; each one's lag is counted once. */
     private static void poll(InstanceBackups backups, ConcurrentHashMap<Long, Long> committed, List<Long> lags,
             java.util.concurrent.atomic.AtomicBoolean done) {
         long archivedSeq = 0;
+        long seen = 0;
         while (!done.get()) {
             try {
-                var archived = backups.binlogs().epochs(MySqlProcess.CLUSTER).stream().flatMap(e -> e.segments().stream())
-                        .map(ArchivedSegment::last).reduce(GtidState.EMPTY, GtidState::union);
+                var fresh = backups.binlogs().segmentsAfter(MySqlProcess.CLUSTER, 1, seen);
                 long now = System.nanoTime();
-                long seq = archived.gtids().isEmpty() ? 0 : archived.gtids().get(0).seq();
-                for (long s = archivedSeq + 1; s <= seq; s++) {
-                    var at = committed.remove(s);
-                    if (at != null) {
-                        lags.add(Duration.ofNanos(now - at).toMillis());
+                for (var piece : fresh) {
+                    seen = Math.max(seen, piece.number());
+                    var last = piece.last().gtids();
+                    long seq = last.isEmpty() ? 0 : last.get(0).seq();
+                    for (long s = archivedSeq + 1; s <= seq; s++) {
+                        var at = committed.remove(s);
+                        if (at != null) {
+                            lags.add(Duration.ofNanos(now - at).toMillis());
+                        }
                     }
+                    archivedSeq = Math.max(archivedSeq, seq);
                 }
-                archivedSeq = Math.max(archivedSeq, seq);
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 return;
