@@ -111,6 +111,17 @@ public final class BinlogArchiver implements AutoCloseable {
     public void close() {
         stopped = true;
         thread.shutdownNow();
+        closeStatus();
+    }
+
+    private void closeStatus() {
+        if (status instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("{}: closing its status reader: {}", task, e.getMessage());
+            }
+        }
     }
 
     /** One round: begins if needed, then stores what the log gained; a failure is retried next time. */
@@ -130,6 +141,7 @@ public final class BinlogArchiver implements AutoCloseable {
                 log.info("{}: the server is read-only (fenced); the binary log archive of epoch {} stops at {}", task, epoch, archived);
                 stopped = true;
                 thread.shutdown();
+                closeStatus();
                 return;
             }
             if (++ticks % PRUNE_EVERY == 0) {

@@ -50,9 +50,8 @@ final class InstanceArchive implements AutoCloseable {
             return;
         }
         close();
-        var jdbc = control.get();
         archiver = Optional.of(BinlogArchiver.start(data.cluster(), epoch, data.taskId().toString(), backups.get().binlogs(),
-                jdbc::binlogStatus, beforeEpoch == epoch ? before : Optional.empty(), backups.get().archiveInterval()));
+                control.get().binlogStatusReader(), beforeEpoch == epoch ? before : Optional.empty(), backups.get().archiveInterval()));
     }
 
     @Override
