@@ -189,47 +189,12 @@ public final class JdbcMySqlControl implements MySqlControl {
         return run("read the binary log status", JdbcMySqlControl::binlogStatus);
     }
 
-    /**
-     * {@link #binlogStatus()} over one connection kept open (reopened after a failure): the archiver asks
-     * every second, and a new login each time costs more than the questions.
-     */
+    /** {@link #binlogStatus()} over one connection kept open: the archiver asks every second. */
     public BinlogStatusReader binlogStatusReader() {
-        return new BinlogStatusReader();
+        return new BinlogStatusReader(this);
     }
 
-    public final class BinlogStatusReader implements java.util.function.Supplier<BinlogStatus>, AutoCloseable {
-        private Connection connection;
-
-        private BinlogStatusReader() {}
-
-        @Override
-        public synchronized BinlogStatus get() {
-            try {
-                if (connection == null) {
-                    connection = connect();
-                }
-                return binlogStatus(connection);
-            } catch (SQLException e) {
-                close();
-                throw new MySqlControlException("could not read the binary log status on " + Endpoints.address(host, port) + ": "
-                        + firstLine(e.getMessage()), e);
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    // it was broken anyway
-                }
-                connection = null;
-            }
-        }
-    }
-
-    private static BinlogStatus binlogStatus(Connection connection) throws SQLException {
+    static BinlogStatus binlogStatus(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
             String file;
             long position;
