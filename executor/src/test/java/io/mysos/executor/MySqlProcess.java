@@ -152,8 +152,14 @@ public final class MySqlProcess implements AutoCloseable {
      * ({@code <cluster>/<id>}), restores its data from that backup at launch.
      */
     public Instance instance(long serverId, io.mysos.executor.backup.InstanceBackups backups, Optional<String> backupId) {
+        return instance(serverId, backups, backupId, Optional.empty());
+    }
+
+    /** Like {@link #instance(long, io.mysos.executor.backup.InstanceBackups, Optional)}, rolled forward to {@code restoreTo}. */
+    public Instance instance(long serverId, io.mysos.executor.backup.InstanceBackups backups, Optional<String> backupId,
+            Optional<String> restoreTo) {
         return register(new Instance(serverId, templatedInstallation(), false, DEFAULT_SIZE, Isolation.NONE,
-                Optional.of(backups), backupId));
+                Optional.of(backups), backupId, restoreTo));
     }
 
     private Instance register(Instance instance) {
@@ -178,8 +184,13 @@ public final class MySqlProcess implements AutoCloseable {
     }
 
     private TaskData taskData(long serverId, int port, boolean semiSync, Resources size, Optional<String> backupId) {
+        return taskData(serverId, port, semiSync, size, backupId, Optional.empty());
+    }
+
+    private TaskData taskData(long serverId, int port, boolean semiSync, Resources size, Optional<String> backupId,
+            Optional<String> restoreTo) {
         return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port, size, CLUSTER_USER, key.seal(userPassword),
-                key.seal(adminPassword), backupId, semiSync);
+                key.seal(adminPassword), backupId, semiSync, restoreTo);
     }
 
     @Override
@@ -267,17 +278,17 @@ public final class MySqlProcess implements AutoCloseable {
         private final Optional<io.mysos.executor.backup.InstanceBackups> backups;
 
         private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation) {
-            this(serverId, mysql, semiSync, size, isolation, Optional.empty(), Optional.empty());
+            this(serverId, mysql, semiSync, size, isolation, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation,
-                Optional<io.mysos.executor.backup.InstanceBackups> backups, Optional<String> backupId) {
+                Optional<io.mysos.executor.backup.InstanceBackups> backups, Optional<String> backupId, Optional<String> restoreTo) {
             this.serverId = serverId;
             this.mysql = mysql;
             this.isolation = isolation;
             this.backups = backups;
             this.sandbox = root.resolve("instance-" + serverId);
-            this.data = taskData(serverId, port, semiSync, size, backupId);
+            this.data = taskData(serverId, port, semiSync, size, backupId, restoreTo);
             newRunner();
         }
 
@@ -370,7 +381,7 @@ public final class MySqlProcess implements AutoCloseable {
         }
 
         /** Control over this instance as the admin, as the runner has it. */
-        public MySqlControl control() {
+        public JdbcMySqlControl control() {
             return new JdbcMySqlControl(HOST, port, TaskData.ADMIN_USER, adminPassword, installation());
         }
 

@@ -14,12 +14,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mysos.actors.backup.BackupCatalog;
 import io.mysos.actors.cluster.ClusterActor;
 import io.mysos.actors.cluster.ClusterRegistry;
+import io.mysos.core.InvalidInputException;
 import io.mysos.core.backup.BackupLog;
 import io.mysos.core.backup.BackupPolicy;
 import io.mysos.core.backup.StoredBackup;
+import io.mysos.core.binlog.GtidState;
+import io.mysos.core.binlog.RestoreTarget;
 import io.mysos.core.cluster.ClusterName;
 import io.mysos.core.cluster.RequestFields;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +68,17 @@ public final class BackupRoutes extends AllDirectives {
      * when it names none, or when backups are not configured, and 503 when the store cannot be read.
      */
     public static CompletionStage<Void> checkRestorable(ActorSystem<?> system, Optional<String> backupId) {
+        return checkRestorable(system, backupId, Optional.empty());
+    }
+
+    /**
+     * Like {@link #checkRestorable(ActorSystem, Optional)}, and with a {@code restoreTo}: fails with 400 unless
+     * it lies between the backup and the latest point the archived binary logs roll it forward to.
+     */
+    public static CompletionStage<Void> checkRestorable(ActorSystem<?> system, Optional<String> backupId, Optional<String> restoreTo) {
+        if (restoreTo.isPresent() && backupId.isPresent()) {
+            return checkRestorable(system, backupId).thenCompose(ok -> checkRecoverable(system, backupId.get(), restoreTo.get()));
+        }
         if (backupId.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -77,6 +92,23 @@ public final class BackupRoutes extends AllDirectives {
             }
             if (found.isEmpty()) {
                 throw ApiError.badRequest("backup " + backupId.get() + " is unknown or incomplete in " + catalog.root().orElseThrow());
+            }
+            return null;
+        });
+    }
+
+    private static CompletionStage<Void> checkRecoverable(ActorSystem<?> system, String backupId, String restoreTo) {
+        var target = RestoreTarget.parse(restoreTo);
+        return BackupCatalog.get(system).recoverable(backupId).handle((found, failure) -> {
+            if (failure != null) {
+                throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "the backup store cannot be read: " + rootMessage(failure));
+            }
+            var recoverable = found.orElseThrow(() -> ApiError.badRequest("backup " + backupId + " is unknown or incomplete"));
+            var backup = recoverable.backup();
+            try {
+                target.checkWithin(backupId, GtidState.parse(backup.position()), Instant.parse(backup.finishedAt()), recoverable.latest());
+            } catch (InvalidInputException e) {
+                throw ApiError.badRequest(e.getMessage() + recoverable.gap().map(g -> " (the archive has a gap: " + g + ")").orElse(""));
             }
             return null;
         });
@@ -118,7 +150,7 @@ public final class BackupRoutes extends AllDirectives {
         ClusterName.validate(name);
         return onSuccess(ask(name, ClusterActor.ListBackups::new), outcome -> {
             if (outcome instanceof ClusterActor.BackupListing listing) {
-                return errors.json(StatusCodes.OK, listing(name, listing.backups()));
+                return withRecoverable(name, listing(name, listing.backups()));
             }
             // The cluster is gone; its backups are not.
             var catalog = BackupCatalog.get(system);
@@ -129,9 +161,30 @@ public final class BackupRoutes extends AllDirectives {
                 if (stored.isEmpty()) {
                     throw ApiError.notFound(name);
                 }
-                return errors.json(StatusCodes.OK, stored(name, stored));
+                return withRecoverable(name, stored(name, stored));
             });
         });
+    }
+
+    /** The listing with the latest point its newest backup can be restored to ({@code restore_to}), when the store tells. */
+    private Route withRecoverable(String name, ObjectNode body) {
+        var catalog = BackupCatalog.get(system);
+        if (!catalog.configured()) {
+            return errors.json(StatusCodes.OK, body);
+        }
+        var latest = catalog.latestRecoverable(name).handle((found, failure) -> {
+            if (failure != null) {
+                body.putObject("recoverable").put("error", "the backup store cannot be read: " + rootMessage(failure));
+                return body;
+            }
+            found.ifPresentOrElse(r -> {
+                var point = body.putObject("recoverable").put("backup_id", r.backup().fullId())
+                        .put("time", r.latest().time().toString()).put("position", r.latest().position().toString());
+                r.gap().ifPresent(g -> point.put("gap", g));
+            }, () -> body.putNull("recoverable"));
+            return body;
+        });
+        return onSuccess(latest, done -> errors.json(StatusCodes.OK, done));
     }
 
     private static ObjectNode listing(String name, BackupLog log) {

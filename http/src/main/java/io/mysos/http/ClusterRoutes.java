@@ -100,7 +100,7 @@ public final class ClusterRoutes extends AllDirectives {
     private Route create(String name, Map<String, Object> fields) {
         var request = CreateRequest.parse(name, decodeSize(fields, settings.json()));
         var password = request.password().orElseGet(Passwords::generate);
-        var created = BackupRoutes.checkRestorable(system, request.spec().backupId()).thenCompose(ok -> routerStatus()).thenCompose(status -> {
+        var created = BackupRoutes.checkRestorable(system, request.spec().backupId(), request.spec().restoreTo()).thenCompose(ok -> routerStatus()).thenCompose(status -> {
             if (!status.connected()) {
                 throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "no resources are connected; try again shortly");
             }

@@ -144,6 +144,43 @@ class BackupRoutesTest {
         assertError(get("/clusters/never/backups"), 404, "never");
     }
 
+    @Test
+    void restoreToMustLieBetweenTheBackupAndTheLatestRecoverablePoint() throws Exception {
+        writeBackup("old", "b1", true);
+        writeArchive("old", "0-1-43", "0-1-60", "2026-12-01T06:01:00Z");
+        var latest = json(get("/clusters/old/backups")).path("recoverable");
+        assertEquals("old/b1", latest.path("backup_id").asText(), latest.toString());
+        assertEquals("2026-12-01T06:01:00Z", latest.path("time").asText());
+        assertEquals("0-1-60", latest.path("position").asText());
+
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "restore_to", "0-1-50")), 400, "restore_to needs backup_id");
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to", "yesterday")),
+                400, "RFC 3339");
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to",
+                "2026-12-01T05:00:00Z")), 400, "before backup old/b1 finished");
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to",
+                "2026-12-01T06:02:00Z")), 400, "after the latest recoverable point of backup old/b1 (2026-12-01T06:01:00Z, 0-1-60)");
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to", "0-1-61")),
+                400, "after the latest recoverable point");
+        assertError(send("POST", "/clusters/copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to", "0-1-41")),
+                400, "before backup old/b1");
+        assertEquals(404, get("/clusters/copy").statusCode(), "nothing was created");
+        create("copy", form("cluster_user", "app", "backup_id", "old/b1", "restore_to", "2026-12-01T06:00:30+00:00"));
+        create("copy2", form("cluster_user", "app", "backup_id", "old/b1", "restore_to", "0-1-60"));
+    }
+
+    /** One archived piece of epoch 1 holding {@code first..last}, with everything before {@code covered} archived. */
+    private void writeArchive(String cluster, String first, String last, String covered) throws Exception {
+        var dir = Files.createDirectories(store.resolve(cluster).resolve("binlogs").resolve("0000000001"));
+        Files.writeString(dir.resolve("epoch.json"), "{\"epoch\":1,\"task\":\"mysos-old-1\",\"startedAt\":\"2026-12-01T05:00:00Z\","
+                + "\"continuesAfter\":\"\"}");
+        Files.writeString(dir.resolve("0000000001.binlog"), "1234567");
+        Files.writeString(dir.resolve("0000000001.json"), "{\"epoch\":1,\"number\":1,\"task\":\"mysos-old-1\",\"file\":\"mysql-bin.000001\","
+                + "\"start\":0,\"end\":7,\"header\":false,\"firstGtids\":\"" + first + "\",\"lastGtids\":\"" + last + "\","
+                + "\"firstTime\":\"2026-12-01T06:00:04Z\",\"lastTime\":\"2026-12-01T06:00:59Z\",\"coveredUntil\":\"" + covered + "\","
+                + "\"bytes\":7,\"sha256\":\"x\"}");
+    }
+
     private void writeBackup(String cluster, String id, boolean complete) throws Exception {
         var dir = Files.createDirectories(store.resolve(cluster).resolve(id));
         Files.writeString(dir.resolve("backup.xbstream"), "1234567");

@@ -20,7 +20,7 @@ public final class EventSchema {
 
     private static Map<Class<?>, Integer> versions() {
         var versions = new LinkedHashMap<Class<?>, Integer>();
-        versions.put(ClusterEvent.ClusterCreated.class, 2);
+        versions.put(ClusterEvent.ClusterCreated.class, 3);
         versions.put(ClusterEvent.ReplicaAdded.class, 1);
         versions.put(ClusterEvent.TaskStateChanged.class, 1);
         versions.put(ClusterEvent.ReplicaLost.class, 1);
@@ -41,7 +41,7 @@ public final class EventSchema {
         versions.put(ClusterEvent.BackupFailed.class, 1);
         versions.put(ClusterEvent.BackupDeleted.class, 1);
         versions.put(ClusterEvent.BackupScheduleChanged.class, 1);
-        versions.put(ClusterRegistry.ClusterRegistered.class, 2);
+        versions.put(ClusterRegistry.ClusterRegistered.class, 3);
         versions.put(ClusterRegistry.ClusterRemoved.class, 1);
         versions.put(MesosFramework.FrameworkIdAssigned.class, 1);
         return Map.copyOf(versions);

@@ -6,6 +6,10 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import io.mysos.core.backup.BackupIds;
 import io.mysos.core.backup.StoredBackup;
+import io.mysos.core.binlog.BinlogArchive;
+import io.mysos.core.binlog.GtidState;
+import io.mysos.executor.backup.BinlogStore;
+import java.time.Instant;
 import io.mysos.executor.backup.BackupManifest;
 import io.mysos.executor.backup.BackupStore;
 import java.net.URI;
@@ -65,6 +69,29 @@ public final class BackupCatalog implements Extension {
     /** The complete backups of {@code cluster} in the store, oldest first. */
     public CompletionStage<List<StoredBackup>> list(String cluster) {
         return on(s -> s.list(cluster).stream().map(m -> stored(s, m)).toList());
+    }
+
+    /** How far a complete backup rolls forward with the archived binary logs, and where the archive stops short if it has a gap. */
+    public record Recoverable(StoredBackup backup, BinlogArchive.Recoverable latest, Optional<String> gap) {}
+
+    /** The latest point the backup {@code <cluster>/<id>} can be restored to; empty when the store has no such backup. */
+    public CompletionStage<Optional<Recoverable>> recoverable(String fullId) {
+        BackupIds.validate(fullId);
+        return on(s -> s.find(BackupIds.cluster(fullId), BackupIds.id(fullId)).map(m -> recoverable(s, m)));
+    }
+
+    /** The latest point the newest complete backup of {@code cluster} can be restored to; empty without backups. */
+    public CompletionStage<Optional<Recoverable>> latestRecoverable(String cluster) {
+        return on(s -> {
+            var backups = s.list(cluster);
+            return backups.isEmpty() ? Optional.<Recoverable>empty() : Optional.of(recoverable(s, backups.get(backups.size() - 1)));
+        });
+    }
+
+    private static Recoverable recoverable(BackupStore store, BackupManifest backup) {
+        var chain = BinlogArchive.chain(new BinlogStore(store).epochs(backup.cluster()), GtidState.parse(backup.position()),
+                Instant.parse(backup.finishedAt()));
+        return new Recoverable(stored(store, backup), chain.reached(), chain.gap());
     }
 
     private <T> CompletionStage<T> on(java.util.function.Function<BackupStore, T> work) {

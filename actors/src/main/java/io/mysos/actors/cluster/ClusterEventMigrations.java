@@ -39,11 +39,13 @@ final class ClusterEventMigrations {
      * Version 2 of ClusterCreated and ClusterRegistered: the spec gained {@code backupPolicy} (the
      * backup schedule and retention). Version 1 had none, which means no schedule; the spec's
      * constructor reads a missing policy as {@code BackupPolicy.NONE}, so the JSON stays as it was.
+     * Version 3: the spec gained {@code restoreTo} (point-in-time recovery); before, none was possible,
+     * and the constructor reads a missing one as empty.
      */
     public static final class SpecWithBackupPolicy extends JacksonMigration {
         @Override
         public int currentVersion() {
-            return 2;
+            return 3;
         }
 
         @Override

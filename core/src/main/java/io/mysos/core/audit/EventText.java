@@ -9,7 +9,8 @@ public final class EventText {
     public static String describe(ClusterEvent event) {
         if (event instanceof ClusterEvent.ClusterCreated e) {
             return "created: " + e.spec().numNodes() + " x " + e.spec().size().describe() + ", user " + e.spec().user()
-                    + (e.spec().semiSync() ? ", semi-synchronous" : "") + e.spec().backupId().map(b -> ", from backup " + b).orElse("");
+                    + (e.spec().semiSync() ? ", semi-synchronous" : "") + e.spec().backupId().map(b -> ", from backup " + b).orElse("")
+                    + e.spec().restoreTo().map(t -> " rolled forward to " + t).orElse("");
         }
         if (event instanceof ClusterEvent.ReplicaAdded e) {
             return "instance " + e.taskId() + " added on " + e.host() + ":" + e.port() + " (agent " + e.agentId() + ")";

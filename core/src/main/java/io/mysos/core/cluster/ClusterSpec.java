@@ -6,10 +6,11 @@ import java.util.Optional;
 
 /**
  * What a user asked for: a named cluster of {@code numNodes} MySQL instances of one size, replicating
- * semi-synchronously when {@code semiSync} (a commit is acknowledged only once a replica has it).
+ * semi-synchronously when {@code semiSync} (a commit is acknowledged only once a replica has it). Created
+ * from the backup {@code backupId} if given, rolled forward to {@code restoreTo} (a time or GTID position).
  */
 public record ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId,
-                          boolean semiSync, io.mysos.core.backup.BackupPolicy backupPolicy) {
+                          boolean semiSync, io.mysos.core.backup.BackupPolicy backupPolicy, Optional<String> restoreTo) {
     public static final int MAX_NODES = 100;
 
     public ClusterSpec {
@@ -25,6 +26,17 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
         backupId = backupId == null ? Optional.empty() : backupId.filter(id -> !id.isBlank());
         // Clusters created before backups had a schedule have none.
         backupPolicy = backupPolicy == null ? io.mysos.core.backup.BackupPolicy.NONE : backupPolicy;
+        // Clusters created before point-in-time recovery have none.
+        restoreTo = restoreTo == null ? Optional.empty() : restoreTo.filter(t -> !t.isBlank());
+        if (restoreTo.isPresent() && backupId.isEmpty()) {
+            throw new InvalidInputException("restore_to needs backup_id: the backup to roll forward from");
+        }
+    }
+
+    /** Not rolled forward to a point in time. */
+    public ClusterSpec(String name, String user, int numNodes, Resources size, Optional<String> backupId,
+                       boolean semiSync, io.mysos.core.backup.BackupPolicy backupPolicy) {
+        this(name, user, numNodes, size, backupId, semiSync, backupPolicy, Optional.empty());
     }
 
     /** Without a backup schedule. */
@@ -56,7 +68,7 @@ public record ClusterSpec(String name, String user, int numNodes, Resources size
     }
 
     public ClusterSpec withNumNodes(int nodes) {
-        return new ClusterSpec(name, user, nodes, size, backupId, semiSync, backupPolicy);
+        return new ClusterSpec(name, user, nodes, size, backupId, semiSync, backupPolicy, restoreTo);
     }
 
     public static int validateNodeCount(int numNodes) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * A validated create request: the spec and the password, if the caller chose one. Parses the
  * fields of the original Mysos API ({@code cluster_user}, {@code num_nodes}, {@code size},
- * {@code cluster_password}, {@code backup_id}) as they arrive in a form or a JSON body.
+ * {@code cluster_password}, {@code backup_id}, {@code restore_to}) as they arrive in a form or a JSON body.
  */
 public record CreateRequest(ClusterSpec spec, Optional<String> password) {
     public static final String SIZE_FORM = "size must be a JSON object like {\"cpus\":1.0,\"mem\":\"512mb\",\"disk\":\"2gb\"}";
@@ -29,8 +29,10 @@ public record CreateRequest(ClusterSpec spec, Optional<String> password) {
         var backupId = RequestFields.string(fields, "backup_id").filter(id -> !id.isBlank()).map(io.mysos.core.backup.BackupIds::validate);
         var semiSync = RequestFields.bool(fields, "semi_sync").orElse(ClusterSpec.defaultSemiSync(numNodes));
         var backupPolicy = io.mysos.core.backup.BackupPolicy.NONE.with(fields);
-        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync, backupPolicy).validatedForCreate(),
-                password);
+        var restoreTo = RequestFields.string(fields, "restore_to").filter(t -> !t.isBlank())
+                .map(t -> io.mysos.core.binlog.RestoreTarget.parse(t).toString());
+        return new CreateRequest(new ClusterSpec(name, user, numNodes, size, backupId, semiSync, backupPolicy, restoreTo)
+                .validatedForCreate(), password);
     }
 
     /** {@code num_nodes}, if given: a JSON integer or ASCII digits, between 1 and {@value ClusterSpec#MAX_NODES}. */

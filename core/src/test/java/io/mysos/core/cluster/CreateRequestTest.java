@@ -259,6 +259,19 @@ class CreateRequestTest {
     }
 
     @Test
+    void takesRestoreToAsATimeOrAGtidPositionOnlyWithABackupId() {
+        var toTime = parse(Map.of("cluster_user", "app", "backup_id", "orders/1", "restore_to", "2026-12-01T08:30:00+01:00"));
+        assertEquals(Optional.of("2026-12-01T07:30:00Z"), toTime.spec().restoreTo(), "kept as UTC");
+        var toPosition = parse(Map.of("cluster_user", "app", "backup_id", "orders/1", "restore_to", "0-1-100"));
+        assertEquals(Optional.of("0-1-100"), toPosition.spec().restoreTo());
+        assertEquals("restore_to needs backup_id: the backup to roll forward from",
+                rejection(Map.of("cluster_user", "app", "restore_to", "0-1-100")));
+        assertTrue(rejection(Map.of("cluster_user", "app", "backup_id", "orders/1", "restore_to", "soon")).startsWith(
+                "restore_to must be an RFC 3339 time"));
+        assertEquals(Optional.empty(), parse(Map.of("cluster_user", "app", "backup_id", "orders/1", "restore_to", " ")).spec().restoreTo());
+    }
+
+    @Test
     void neverPrintsThePassword() {
         var request = parse(Map.of("cluster_user", "app", "cluster_password", "Hunter2-very-secret"));
         assertFalse(request.toString().contains("Hunter2-very-secret"), request.toString());

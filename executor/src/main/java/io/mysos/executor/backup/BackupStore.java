@@ -126,7 +126,7 @@ public final class BackupStore implements AutoCloseable {
     public List<BackupManifest> list(String cluster) {
         var found = new ArrayList<BackupManifest>();
         for (var status : children(new Path(rootPath(), segment(cluster, "cluster name")))) {
-            if (status.isDirectory()) {
+            if (status.isDirectory() && !BinlogStore.DIR.equals(status.getPath().getName())) {
                 read(cluster, status.getPath().getName()).ifPresent(found::add);
             }
         }
@@ -175,7 +175,8 @@ public final class BackupStore implements AutoCloseable {
         for (var status : children(new Path(rootPath(), segment(cluster, "cluster name")))) {
             var id = status.getPath().getName();
             boolean young = status.getModificationTime() > now.minus(olderThan).toEpochMilli();
-            if (status.isDirectory() && !young && read(cluster, id).isEmpty()) {
+            // The archived binary logs are no backup, complete or not.
+            if (status.isDirectory() && !young && !BinlogStore.DIR.equals(id) && read(cluster, id).isEmpty()) {
                 delete(cluster, id);
                 removed.add(id);
             }
@@ -239,6 +240,14 @@ public final class BackupStore implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new BackupStoreException("cannot list " + dir + ": " + describe(e), e);
         }
+    }
+
+    FileSystem fs() {
+        return fs;
+    }
+
+    Path clusterPath(String cluster) {
+        return new Path(rootPath(), segment(cluster, "cluster name"));
     }
 
     private Path rootPath() {

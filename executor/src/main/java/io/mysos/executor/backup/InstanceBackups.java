@@ -12,10 +12,43 @@ import java.util.Optional;
 public final class InstanceBackups {
     private final BackupStore store;
     private final BackupTools tools;
+    /** How often a master's binary log is archived; zero: not archived. */
+    private final java.time.Duration archiveInterval;
 
     public InstanceBackups(BackupStore store, BackupTools tools) {
+        this(store, tools, BinlogArchiver.INTERVAL);
+    }
+
+    public InstanceBackups(BackupStore store, BackupTools tools, java.time.Duration archiveInterval) {
         this.store = store;
         this.tools = tools;
+        this.archiveInterval = archiveInterval;
+    }
+
+    /** The same store, archiving every {@code interval} (zero: never). */
+    public InstanceBackups withArchiveInterval(java.time.Duration interval) {
+        return new InstanceBackups(store, tools, interval);
+    }
+
+    public java.time.Duration archiveInterval() {
+        return archiveInterval;
+    }
+
+    public BinlogStore binlogs() {
+        return new BinlogStore(store);
+    }
+
+    /**
+     * Fetches, verifies and cuts the archived binary logs that roll backup {@code fullId} forward to
+     * {@code restoreTo} (a time or GTID position), into {@code workDir}: before mysqld starts.
+     */
+    public PointInTimeRestore.Prepared prepareReplay(String fullId, String restoreTo, Path workDir) {
+        return new PointInTimeRestore(tools, binlogs()).prepare(find(fullId), io.mysos.core.binlog.RestoreTarget.parse(restoreTo), workDir);
+    }
+
+    /** Replays prepared binary logs into the running server of {@code source}, before it takes writes. */
+    public void replay(BackupSource source, PointInTimeRestore.Prepared prepared) {
+        new PointInTimeRestore(tools, binlogs()).apply(source, prepared);
     }
 
     public static InstanceBackups at(URI root, Optional<Path> hadoopConf) {

@@ -184,6 +184,41 @@ public final class JdbcMySqlControl implements MySqlControl {
         });
     }
 
+    /** Where the binary log is and goes (a master's archiver reads it every second). */
+    public BinlogStatus binlogStatus() {
+        return run("read the binary log status", JdbcMySqlControl::binlogStatus);
+    }
+
+    /** {@link #binlogStatus()} over one connection kept open: the archiver asks every second. */
+    public BinlogStatusReader binlogStatusReader() {
+        return new BinlogStatusReader(this);
+    }
+
+    static BinlogStatus binlogStatus(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            String file;
+            long position;
+            try (var rs = statement.executeQuery("SHOW MASTER STATUS")) {
+                if (!rs.next()) {
+                    throw new SQLException("the binary log is off (SHOW MASTER STATUS is empty)");
+                }
+                file = rs.getString(1);
+                position = rs.getLong(2);
+            }
+            var files = new java.util.ArrayList<BinlogStatus.LogFile>();
+            try (var rs = statement.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    files.add(new BinlogStatus.LogFile(rs.getString(1), rs.getLong(2)));
+                }
+            }
+            try (var rs = statement.executeQuery("SELECT @@gtid_binlog_pos, @@log_bin_basename, @@read_only")) {
+                rs.next();
+                var basename = java.nio.file.Path.of(rs.getString(2));
+                return new BinlogStatus(file, position, files, rs.getString(1), basename.getParent(), rs.getBoolean(3));
+            }
+        }
+    }
+
     @Override
     public void stopReplication() {
         run("stop replication", connection -> {

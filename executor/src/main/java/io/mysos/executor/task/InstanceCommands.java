@@ -30,6 +30,8 @@ final class InstanceCommands {
     private final String userPassword;
     private final String adminPassword;
     private final StatusReports reports;
+    /** The master's binary log archive: on from a promotion, for its epoch. */
+    private final InstanceArchive archive;
 
     // Only touched on the runner's thread.
     private long newestEpoch = Long.MIN_VALUE;
@@ -40,7 +42,9 @@ final class InstanceCommands {
     private Optional<Lag> lastLag = Optional.empty();
     private long lastLagSent;
 
-    InstanceCommands(TaskData data, MySqlControl control, String userPassword, String adminPassword, StatusReports reports) {
+    InstanceCommands(TaskData data, MySqlControl control, String userPassword, String adminPassword, StatusReports reports,
+            InstanceArchive archive) {
+        this.archive = archive;
         this.data = data;
         this.taskId = data.taskId();
         this.control = control;
@@ -161,6 +165,7 @@ final class InstanceCommands {
             if (data.semiSync()) {
                 control.setSemiSyncMaster(true);
             }
+            archive.promoted(command.epoch());
             log.info("{} already is the writable master (epoch {})", taskId, command.epoch());
             return new ExecutorReport.Promoted(taskId, command.epoch());
         }
@@ -170,7 +175,9 @@ final class InstanceCommands {
             control.setSemiSyncMaster(true);
         }
         control.setDurable(true);
+        archive.promoting(command.epoch());
         control.setReadOnly(false);
+        archive.promoted(command.epoch());
         log.info("{} is the master of epoch {}{}", taskId, command.epoch(), data.semiSync() ? " (semi-sync)" : "");
         return new ExecutorReport.Promoted(taskId, command.epoch());
     }

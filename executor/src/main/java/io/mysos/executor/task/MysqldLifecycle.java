@@ -51,6 +51,8 @@ final class MysqldLifecycle {
     private Optional<String> restoredAt = Optional.empty();
     /** A verified logical backup to load once mysqld runs. */
     private Optional<java.nio.file.Path> dumpToLoad = Optional.empty();
+    /** Archived binary logs that roll the restored backup forward to the task's restore_to, replayed once mysqld runs. */
+    private Optional<io.mysos.executor.backup.PointInTimeRestore.Prepared> toReplay = Optional.empty();
 
     MysqldLifecycle(TaskData data, MySqlInstallation mysql, MySqlServer server, TaskRunner.Timeouts timeouts,
             HealthWatch watch, StatusReports reports, InstanceCommands commands, Isolation isolation,
@@ -155,6 +157,7 @@ final class MysqldLifecycle {
             dumpToLoad.ifPresent(this::loadDump);
             restoredAt.filter(gtids -> !gtids.isBlank()).ifPresent(gtids -> server.adminControl().startHistoryAt(gtids));
             restoredAt = Optional.empty();
+            toReplay.ifPresent(this::replay);
             becomeRunning(what + " (ready " + TaskRunner.millisSince(began) + " ms after it began)");
         }
     }
@@ -165,6 +168,34 @@ final class MysqldLifecycle {
                 + " restores backup " + data.backupId().get() + " but this executor has no backup store (--backup-root)"));
         log.info("{}: restoring backup {} from {}", taskId, data.backupId().get(), from.store().root());
         restoredAt = Optional.of(from.restore(data.backupId().get(), dataDir));
+        prepareReplay(from);
+    }
+
+    /** With a restore_to: the archived binary logs it needs, fetched and verified now, before mysqld may start. */
+    private void prepareReplay(InstanceBackups from) {
+        if (data.restoreTo().isPresent()) {
+            log.info("{}: fetching the archived binary logs that roll backup {} forward to {}", taskId, data.backupId().get(),
+                    data.restoreTo().get());
+            toReplay = Optional.of(from.prepareReplay(data.backupId().get(), data.restoreTo().get(), replayDir()));
+        }
+    }
+
+    /** Before the instance takes writes (it is read-only until promoted, and not yet RUNNING). */
+    private void replay(io.mysos.executor.backup.PointInTimeRestore.Prepared prepared) {
+        long began = System.nanoTime();
+        backups.orElseThrow().replay(asSource.get(), prepared);
+        toReplay = Optional.empty();
+        log.info("{}: rolled forward to {} ({} transactions) in {} ms", taskId, prepared.reached(), prepared.transactions(),
+                TaskRunner.millisSince(began));
+        try {
+            io.mysos.executor.mysql.SandboxLayout.deleteTree(replayDir());
+        } catch (java.io.IOException e) {
+            log.warn("{}: could not delete {}: {}", taskId, replayDir(), e.getMessage());
+        }
+    }
+
+    private java.nio.file.Path replayDir() {
+        return server.layout().sandbox().resolve("restore-binlogs");
     }
 
     /**
@@ -185,6 +216,7 @@ final class MysqldLifecycle {
         }
         restoredAt = Optional.of(from.fetchLogical(data.backupId().get(), file));
         dumpToLoad = Optional.of(file);
+        prepareReplay(from);
         return true;
     }
 

@@ -79,6 +79,8 @@ public final class TaskRunner implements AutoCloseable {
     private final MysqldLifecycle lifecycle;
     /** Backups run beside the runner's thread: a long backup must not hold up an election's position query. */
     private final InstanceBackupRunner backupRunner;
+    /** The binary log archive while the instance is the master. */
+    private final InstanceArchive archive;
 
     public TaskRunner(TaskData data, Path sandbox, MySqlInstallation mysql, SchedulerKey key, StatusListener listener) {
         this(data, sandbox, mysql, key, listener, Timeouts.DEFAULT);
@@ -133,7 +135,8 @@ public final class TaskRunner implements AutoCloseable {
         this.watch = new HealthWatch(taskId, server, control, timeouts);
         this.reports = new StatusReports(taskId, listener, watch);
         this.backupRunner = new InstanceBackupRunner(data, server, mysql, adminPassword, backups, this::submit, reports);
-        this.commands = new InstanceCommands(data, control, userPassword, adminPassword, reports);
+        this.archive = new InstanceArchive(data, backups, server::adminControl);
+        this.commands = new InstanceCommands(data, control, userPassword, adminPassword, reports, archive);
         this.lifecycle = new MysqldLifecycle(data, mysql, server, timeouts, watch, reports, commands, isolation,
                 this::submit, steps::shutdown, backups, () -> backupRunner.source(false));
     }
@@ -189,6 +192,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Stops mysqld (cleanly, then by force) and reports KILLED. Calling it again changes nothing. */
     public void kill() {
+        archive.close();
         watch.requestKill();
         submit("kill", lifecycle::kill);
     }
@@ -198,6 +202,7 @@ public final class TaskRunner implements AutoCloseable {
      * later {@link #recover} restarts it. The returned future completes once mysqld is gone.
      */
     public CompletableFuture<Void> shutdown() {
+        archive.close();
         backupRunner.close();
         watch.detach();
         Runnable stop = () -> {
@@ -220,6 +225,7 @@ public final class TaskRunner implements AutoCloseable {
      * killed, detached or never started. The future completes once the sandbox is gone.
      */
     public CompletableFuture<Void> discard() {
+        archive.close();
         backupRunner.close();
         watch.detach();
         Runnable remove = () -> {
@@ -243,6 +249,7 @@ public final class TaskRunner implements AutoCloseable {
 
     /** Lets go of the instance without touching mysqld: no more reports, the runner's thread ends. */
     public void detach() {
+        archive.close();
         backupRunner.close();
         watch.detach();
         steps.shutdown();

@@ -33,7 +33,8 @@ final class RequestFuzzer {
         "application/json; charset=ISO-8859-1", "application/x-www-form-urlencoded; charset=UTF-16", "garbage", "*/*"};
     private static final String[] WEIRD = {"+3", "３", "٣", "३", "-1", "0", "1e2", "0x3", "NaN", "Infinity", "3\u00a0", " 3 ", "",
         "true", "null", "'; DROP USER root; --", "root", "\u0000", "\u202e", "%", "%zz", "%C3%28", "\ud800", "😀", "app\napp",
-        "512mb", "1b", "1e-300", "99999999999tb", "{", "}", "[]", "{}"};
+        "512mb", "1b", "1e-300", "99999999999tb", "{", "}", "[]", "{}", "2026-12-01T06:30:00Z", "+999999999-12-31T23:59:59Z",
+        "0-1-18446744073709551616", "0-1-5,0-2-6"};
 
     private final Random random;
 
