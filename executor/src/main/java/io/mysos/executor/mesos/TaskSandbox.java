@@ -1,6 +1,8 @@
 package io.mysos.executor.mesos;
 
 import io.mysos.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskInfo;
@@ -9,6 +11,12 @@ import org.apache.mesos.v1.Protos.TaskInfo;
  * Where a task's instance keeps its files: on the task's persistent volume when it has one (the
  * agent mounts it at its container path inside the executor's sandbox, and it outlives the task,
  * so a relaunch finds the data again), otherwise in a directory of the sandbox, gone with it.
+ *
+ * <p>Without a filesystem isolator that bind-mounts volumes (the agent's default {@code
+ * filesystem/posix}), the agent puts a volume into the sandbox as a symbolic link to its directory
+ * under the agent's work dir. The instance then works in that directory itself: the owner, group
+ * and mode Mysos gives its instance directory (mysqld's group may pass, when Mysos runs as root)
+ * must land on the volume, not on the link, which the kernel ignores.
  */
 final class TaskSandbox {
     /** Inside the executor's sandbox, for a task without a persistent volume. */
@@ -27,7 +35,19 @@ final class TaskSandbox {
             throw new InvalidInputException("task " + task.getTaskId().getValue() + " has " + volumes.size()
                     + " persistent volumes " + volumes + "; a Mysos instance keeps its data on one");
         }
-        return executorDirectory.resolve(relative(volumes.get(0), task));
+        return linkedVolume(executorDirectory.resolve(relative(volumes.get(0), task)));
+    }
+
+    /** The volume's own directory when the agent linked it into the sandbox; the path as it is otherwise. */
+    static Path linkedVolume(Path inSandbox) {
+        if (!Files.isSymbolicLink(inSandbox)) {
+            return inSandbox;
+        }
+        try {
+            return inSandbox.toRealPath();
+        } catch (IOException e) {
+            throw new InvalidInputException("the persistent volume at " + inSandbox + " links to nothing usable: " + e.getMessage());
+        }
     }
 
     private static Path relative(String containerPath, TaskInfo task) {

@@ -127,6 +127,29 @@ class MesosExecutorTest {
                 outcome.get(10, TimeUnit.SECONDS));
     }
 
+    /**
+     * The agent's default filesystem/posix isolator puts the volume into the sandbox as a link to its
+     * directory under the agent's work dir. Run as root, mysqld runs as mysql, and must reach its data
+     * through that directory's group and mode, not the link's.
+     */
+    @Test
+    void servesFromAVolumeTheAgentLinkedIntoTheSandbox() throws Exception {
+        var volume = Files.createDirectories(mysql.root().resolve("agent-work/volumes/roles/mysos/vol-1"));
+        Files.createSymbolicLink(directory.resolve("mysql-data"), volume);
+        start(true, NEVER_RESEND, mysql.key());
+        var subscription = agent.awaitSubscription(CALL);
+        subscription.send(AgentEvents.subscribed());
+        var data = mysql.taskData(1, MySqlProcess.freePort());
+        var task = task(data, List.of(TaskSandbox.volume("vol-1", "mysql-data", 1024)));
+        subscription.send(AgentEvents.launch(task));
+
+        var running = agent.awaitUpdate(TASK_RUNNING, MySqlProcess.START);
+        assertEquals(task.getTaskId(), running.getStatus().getTaskId());
+        assertEquals(1, MySqlProcess.mysqldsOf(volume.toRealPath()).size(), "one mysqld, its files in the volume's directory");
+        assertTrue(Files.isDirectory(volume.resolve("data")), "the data is on the volume");
+        assertTrue(Files.isSymbolicLink(directory.resolve("mysql-data")), "the agent's link is left as it is");
+    }
+
     @Test
     void shutdownStopsMysqldAndReportsKilled() throws Exception {
         start(true, NEVER_RESEND, mysql.key());

@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole promise on a real Mesos master and agents (see docs/mesos.md, "The end-to-end test"):
@@ -99,7 +101,13 @@ class RealMesosTest {
         return options;
     }
 
+    /**
+     * Longer than the build's 10-minute default: on real agents each instance fetches and unpacks the
+     * executor tarball and starts a JVM and mysqld, twice for the failed master, and the restart alone
+     * watches reconciliation for a minute. Within surefire's 30-minute limit for the whole fork.
+     */
     @Test
+    @Timeout(value = 25, unit = TimeUnit.MINUTES)
     void aClusterLivesThroughAFailoverASchedulerRestartAndLeavesNothingBehindWhenDeleted() throws Exception {
         scheduler = SchedulerProcess.start(dataDir, apiPort, options(), READY);
         var api = scheduler.api();
