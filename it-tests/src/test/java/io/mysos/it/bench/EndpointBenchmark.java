@@ -31,6 +31,13 @@ public final class EndpointBenchmark {
 
     private record Run(double tps, double p99) {}
 
+    /** One way to the master, and what sysbench measured through it in each round. */
+    private record Arm(String name, String address, List<Run> runs) {
+        Arm(String name, String address) {
+            this(name, address, new ArrayList<>());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int failovers = args.length > 1 ? Integer.parseInt(args[1]) : 5;
@@ -45,44 +52,15 @@ public final class EndpointBenchmark {
             var direct = master.path("host").asText() + ":" + master.path("port").asInt();
             Sql.execute(master, "app", password, "CREATE DATABASE IF NOT EXISTS sbtest");
             sysbench(direct, password, List.of("--tables=4", "--table-size=20000", "prepare"));
-            var viaEndpoint = new ArrayList<Run>();
-            var viaMaster = new ArrayList<Run>();
-            // A warm-up through each (the endpoint's code is compiled by the JIT meanwhile, as in a long-running
-            // router), then rounds that alternate which goes first (master-endpoint, endpoint-master, ...).
-            if (rounds > 0) {
-                sysbench(rw, password, load(10));
-                sysbench(direct, password, load(10));
-            }
-            var ratios = new ArrayList<Double>();
-            var added = new ArrayList<Double>();
-            for (int i = 0; i < rounds; i++) {
-                Run m;
-                Run e;
-                if (i % 2 == 0) {
-                    m = parse(sysbench(direct, password, load(20)));
-                    e = parse(sysbench(rw, password, load(20)));
-                } else {
-                    e = parse(sysbench(rw, password, load(20)));
-                    m = parse(sysbench(direct, password, load(20)));
-                }
-                viaMaster.add(m);
-                viaEndpoint.add(e);
-                ratios.add(e.tps() / m.tps());
-                added.add(e.p99() - m.p99());
-                System.out.printf("round %d (%s first, load %s): master %.1f tps p99 %.2f ms; endpoint %.1f tps p99 %.2f ms: ratio %.3f%n",
-                        i + 1, i % 2 == 0 ? "master" : "endpoint", load(), m.tps(), m.p99(), e.tps(), e.p99(), e.tps() / m.tps());
-            }
-            double masterTps = viaMaster.stream().mapToDouble(Run::tps).average().orElse(0);
-            double endpointTps = viaEndpoint.stream().mapToDouble(Run::tps).average().orElse(0);
-            double masterP99 = viaMaster.stream().mapToDouble(Run::p99).average().orElse(0);
-            double endpointP99 = viaEndpoint.stream().mapToDouble(Run::p99).average().orElse(0);
-            if (rounds > 0) {
-                Collections.sort(ratios);
-                Collections.sort(added);
-                System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds: master %.1f tps, endpoint %.1f tps (means): "
-                        + "ratio %.3f; p99 master %.2f ms, endpoint %.2f ms: added %.2f ms; per round: ratio median %.3f %s, "
-                        + "p99 added median %.2f ms%n", rounds, masterTps, endpointTps, endpointTps / masterTps, masterP99, endpointP99,
-                        endpointP99 - masterP99, percentile(ratios, 50), ratios, percentile(added, 50));
+            // The arms: the master itself, the read-write endpoint, and (when haproxy is installed) HAProxy in TCP
+            // mode in front of the master: what a real proxy costs on the same machine, in the same run.
+            var arms = new ArrayList<Arm>(List.of(new Arm("master", direct), new Arm("endpoint", rw)));
+            var haproxy = HaProxy.startInFrontOf(direct, dataDir);
+            try {
+                haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address())));
+                throughput(arms, rounds, password);
+            } finally {
+                haproxy.ifPresent(HaProxy::stop);
             }
 
             var gaps = new ArrayList<Double>();
@@ -106,6 +84,99 @@ public final class EndpointBenchmark {
                     percentile(gaps, 95), gaps.get(gaps.size() - 1), zeroSeconds);
         } finally {
             Processes.removeDataDir(dataDir);
+        }
+    }
+
+    /**
+     * A warm-up through each arm (the endpoint's code is compiled by the JIT meanwhile, as in a long-running
+     * router), then rounds in which every arm runs once, in an order that rotates from round to round; each
+     * arm's figures are compared with the master's of the same round.
+     */
+    private static void throughput(List<Arm> arms, int rounds, String password) throws Exception {
+        if (rounds == 0) {
+            return;
+        }
+        for (var arm : arms) {
+            sysbench(arm.address(), password, load(10));
+        }
+        var master = arms.get(0);
+        for (int i = 0; i < rounds; i++) {
+            var line = new StringBuilder("round " + (i + 1) + " (load " + load() + "):");
+            for (int k = 0; k < arms.size(); k++) {
+                var arm = arms.get((i + k) % arms.size());
+                var run = parse(sysbench(arm.address(), password, load(20)));
+                arm.runs().add(run);
+                line.append(String.format(" %s %.1f tps p99 %.2f ms;", arm.name(), run.tps(), run.p99()));
+            }
+            for (var arm : arms.subList(1, arms.size())) {
+                var run = arm.runs().get(i);
+                var m = master.runs().get(i);
+                line.append(String.format(" %s/master %.3f;", arm.name(), run.tps() / m.tps()));
+            }
+            System.out.println(line);
+        }
+        System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds of 20 s, medians [min-max]:%n", rounds);
+        System.out.printf("  master %s tps, p99 %s ms%n", spread(master.runs().stream().map(Run::tps).toList(), "%.1f"),
+                spread(master.runs().stream().map(Run::p99).toList(), "%.2f"));
+        for (var arm : arms.subList(1, arms.size())) {
+            var ratios = new ArrayList<Double>();
+            var added = new ArrayList<Double>();
+            for (int i = 0; i < rounds; i++) {
+                ratios.add(arm.runs().get(i).tps() / master.runs().get(i).tps());
+                added.add(arm.runs().get(i).p99() - master.runs().get(i).p99());
+            }
+            System.out.printf("  %s %s tps, p99 %s ms; throughput / master's in the same round %s; p99 added %s ms%n", arm.name(),
+                    spread(arm.runs().stream().map(Run::tps).toList(), "%.1f"), spread(arm.runs().stream().map(Run::p99).toList(), "%.2f"),
+                    spread(ratios, "%.3f"), spread(added, "%.2f"));
+        }
+    }
+
+    /** "median [min-max]" of the values. */
+    private static String spread(List<Double> values, String format) {
+        var sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return String.format(format + " [" + format + "-" + format + "]", median, sorted.get(0), sorted.get(sorted.size() - 1));
+    }
+
+    /** HAProxy in TCP mode (haproxy -db, in the foreground), forwarding one port to the master. */
+    private record HaProxy(Process process, String address) {
+        static java.util.Optional<HaProxy> startInFrontOf(String target, java.nio.file.Path dir) throws Exception {
+            var binary = java.util.stream.Stream.of("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
+                    .filter(b -> Files.isExecutable(java.nio.file.Path.of(b))).findFirst();
+            if (binary.isEmpty()) {
+                System.out.println("haproxy is not installed: no HAProxy arm (apt-get install haproxy)");
+                return java.util.Optional.empty();
+            }
+            int port = io.mysos.it.local.Ports.free();
+            var config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, String.join("\n", "global", "  maxconn 1000", "defaults", "  mode tcp",
+                    "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h", "listen master",
+                    "  bind 127.0.0.1:" + port, "  server master " + target, ""));
+            var process = new ProcessBuilder(binary.get(), "-db", "-f", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (io.mysos.it.local.Ports.isFree(port)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("haproxy did not listen: " + Files.readString(dir.resolve("haproxy.log")));
+                }
+                Thread.sleep(20);
+            }
+            return java.util.Optional.of(new HaProxy(process, "127.0.0.1:" + port));
+        }
+
+        void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
