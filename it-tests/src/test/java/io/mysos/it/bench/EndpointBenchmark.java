@@ -19,23 +19,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write through
- * each (default 2 rounds of 20 s each, 4 threads, after a 10 s warm-up of each; the rounds alternate
- * which goes first): throughput ratio and the p99 latency the endpoint adds. Then the outage on kill -9 of the master (default 5 failovers), seen from the
- * client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert)
- * and by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its
- * 1-second reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
+ * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write (4 threads) after a
+ * 10 s warm-up of each arm, then rounds (default 2) in which the master, the endpoint and, when haproxy is
+ * installed, HAProxy in TCP mode in front of the master each take 20 s, in an order that rotates: throughput
+ * against the master's in the same round, the p99 latency added, and the CPU time the proxy (the endpoints'
+ * event loop threads; haproxy's process) and the master's mysqld spend per transaction, which a busy machine
+ * disturbs far less than throughput. Then the outage on kill -9 of the master (default 5 failovers), seen from
+ * the client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert) and
+ * by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its 1-second
+ * reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
  */
 public final class EndpointBenchmark {
     private EndpointBenchmark() {}
 
     private record Run(double tps, double p99) {}
 
-    /** One way to the master, and what sysbench measured through it in each round. */
-    private record Arm(String name, String address, List<Run> runs) {
-        Arm(String name, String address) {
-            this(name, address, new ArrayList<>());
+    /** sysbench's figures, and the CPU time the proxy and the master's mysqld spent per transaction meanwhile. */
+    private record Measured(Run run, double proxyCpuMicros, double mysqldCpuMicros) {}
+
+    /**
+     * One way to the master, the CPU time its proxy has used so far (nanoseconds; none for the master itself),
+     * and what sysbench measured through it in each round.
+     */
+    private record Arm(String name, String address, java.util.function.LongSupplier proxyCpu, List<Measured> runs) {
+        Arm(String name, String address, java.util.function.LongSupplier proxyCpu) {
+            this(name, address, proxyCpu, new ArrayList<>());
         }
+    }
+
+    /** CPU time of the endpoints' event loops in this process (the in-process Mysos forwards), nanoseconds. */
+    private static long endpointCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("mysos-endpoints")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long processCpu(List<ProcessHandle> processes) {
+        return processes.stream().mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
     }
 
     public static void main(String[] args) throws Exception {
@@ -54,11 +79,12 @@ public final class EndpointBenchmark {
             sysbench(direct, password, List.of("--tables=4", "--table-size=20000", "prepare"));
             // The arms: the master itself, the read-write endpoint, and (when haproxy is installed) HAProxy in TCP
             // mode in front of the master: what a real proxy costs on the same machine, in the same run.
-            var arms = new ArrayList<Arm>(List.of(new Arm("master", direct), new Arm("endpoint", rw)));
+            var arms = new ArrayList<Arm>(List.of(new Arm("master", direct, () -> 0), new Arm("endpoint", rw, EndpointBenchmark::endpointCpu)));
             var haproxy = HaProxy.startInFrontOf(direct, dataDir);
+            var masterDir = dataDir.resolve("instances").resolve(master.path("task_id").asText());
             try {
-                haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address())));
-                throughput(arms, rounds, password);
+                haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address(), () -> processCpu(List.of(h.process().toHandle())))));
+                throughput(arms, rounds, password, () -> processCpu(Processes.mysqldUnder(masterDir)));
             } finally {
                 haproxy.ifPresent(HaProxy::stop);
             }
@@ -92,7 +118,8 @@ public final class EndpointBenchmark {
      * router), then rounds in which every arm runs once, in an order that rotates from round to round; each
      * arm's figures are compared with the master's of the same round.
      */
-    private static void throughput(List<Arm> arms, int rounds, String password) throws Exception {
+    private static void throughput(List<Arm> arms, int rounds, String password, java.util.function.LongSupplier mysqldCpu)
+            throws Exception {
         if (rounds == 0) {
             return;
         }
@@ -104,31 +131,48 @@ public final class EndpointBenchmark {
             var line = new StringBuilder("round " + (i + 1) + " (load " + load() + "):");
             for (int k = 0; k < arms.size(); k++) {
                 var arm = arms.get((i + k) % arms.size());
-                var run = parse(sysbench(arm.address(), password, load(20)));
-                arm.runs().add(run);
-                line.append(String.format(" %s %.1f tps p99 %.2f ms;", arm.name(), run.tps(), run.p99()));
+                long proxyBefore = arm.proxyCpu().getAsLong();
+                long mysqldBefore = mysqldCpu.getAsLong();
+                var output = sysbench(arm.address(), password, load(20));
+                double transactions = transactions(output);
+                var measured = new Measured(parse(output), (arm.proxyCpu().getAsLong() - proxyBefore) / 1e3 / transactions,
+                        (mysqldCpu.getAsLong() - mysqldBefore) / 1e3 / transactions);
+                arm.runs().add(measured);
+                line.append(String.format(" %s %.1f tps p99 %.2f ms (cpu per transaction: proxy %.0f us, mysqld %.0f us);", arm.name(),
+                        measured.run().tps(), measured.run().p99(), measured.proxyCpuMicros(), measured.mysqldCpuMicros()));
             }
             for (var arm : arms.subList(1, arms.size())) {
-                var run = arm.runs().get(i);
-                var m = master.runs().get(i);
-                line.append(String.format(" %s/master %.3f;", arm.name(), run.tps() / m.tps()));
+                line.append(String.format(" %s/master %.3f;", arm.name(), arm.runs().get(i).run().tps() / master.runs().get(i).run().tps()));
             }
             System.out.println(line);
         }
         System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds of 20 s, medians [min-max]:%n", rounds);
-        System.out.printf("  master %s tps, p99 %s ms%n", spread(master.runs().stream().map(Run::tps).toList(), "%.1f"),
-                spread(master.runs().stream().map(Run::p99).toList(), "%.2f"));
+        System.out.printf("  master %s tps, p99 %s ms; mysqld cpu per transaction %s us%n", spread(master, m -> m.run().tps(), "%.1f"),
+                spread(master, m -> m.run().p99(), "%.2f"), spread(master, Measured::mysqldCpuMicros, "%.0f"));
         for (var arm : arms.subList(1, arms.size())) {
             var ratios = new ArrayList<Double>();
             var added = new ArrayList<Double>();
             for (int i = 0; i < rounds; i++) {
-                ratios.add(arm.runs().get(i).tps() / master.runs().get(i).tps());
-                added.add(arm.runs().get(i).p99() - master.runs().get(i).p99());
+                ratios.add(arm.runs().get(i).run().tps() / master.runs().get(i).run().tps());
+                added.add(arm.runs().get(i).run().p99() - master.runs().get(i).run().p99());
             }
-            System.out.printf("  %s %s tps, p99 %s ms; throughput / master's in the same round %s; p99 added %s ms%n", arm.name(),
-                    spread(arm.runs().stream().map(Run::tps).toList(), "%.1f"), spread(arm.runs().stream().map(Run::p99).toList(), "%.2f"),
-                    spread(ratios, "%.3f"), spread(added, "%.2f"));
+            System.out.printf("  %s %s tps, p99 %s ms; throughput / master's in the same round %s; p99 added %s ms; "
+                    + "cpu per transaction: %s %s us, mysqld %s us%n", arm.name(), spread(arm, m -> m.run().tps(), "%.1f"),
+                    spread(arm, m -> m.run().p99(), "%.2f"), spread(ratios, "%.3f"), spread(added, "%.2f"), arm.name(),
+                    spread(arm, Measured::proxyCpuMicros, "%.0f"), spread(arm, Measured::mysqldCpuMicros, "%.0f"));
         }
+    }
+
+    private static String spread(Arm arm, java.util.function.ToDoubleFunction<Measured> figure, String format) {
+        return spread(arm.runs().stream().map(m -> figure.applyAsDouble(m)).toList(), format);
+    }
+
+    private static double transactions(String output) {
+        var m = Pattern.compile("transactions:\\s+(\\d+) ").matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected sysbench output: " + output);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     /** "median [min-max]" of the values. */
