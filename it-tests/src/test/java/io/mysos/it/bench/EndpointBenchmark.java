@@ -233,6 +233,8 @@ public final class EndpointBenchmark {
         var lastAck = new long[] {System.nanoTime()};
         var longest = new double[] {0};
         var killedAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        // SIGKILL takes a moment: an insert the old master acknowledged meanwhile does not end the outage.
+        var deadAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         var firstAckAfterKill = new java.util.concurrent.atomic.AtomicLong();
         var errors = new java.util.concurrent.ConcurrentSkipListSet<String>();
         var writer = new Thread(() -> {
@@ -249,7 +251,7 @@ public final class EndpointBenchmark {
                     long now = System.nanoTime();
                     longest[0] = Math.max(longest[0], (now - lastAck[0]) / 1e9);
                     lastAck[0] = now;
-                    if (firstAckAfterKill.get() == 0 && now > killedAt.get()) {
+                    if (firstAckAfterKill.get() == 0 && now > deadAt.get()) {
                         firstAckAfterKill.set(now);
                     }
                 } catch (Exception e) {
@@ -282,6 +284,10 @@ public final class EndpointBenchmark {
         }
         killedAt.set(System.nanoTime());
         mysqld.forEach(ProcessHandle::destroyForcibly);
+        for (var process : mysqld) {
+            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        deadAt.set(System.nanoTime());
         var output = new String(sysbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         sysbench.waitFor();
         // sysbench may end early (Debian's 1.0.20 on libmariadb can crash on a lost connection): the
