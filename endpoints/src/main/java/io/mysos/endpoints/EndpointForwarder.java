@@ -13,12 +13,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -35,25 +39,38 @@ import org.slf4j.LoggerFactory;
  * targets it is given ({@link #update}); whoever follows the cluster (Mysos itself, or
  * {@code mysos router} through the API) feeds them.
  *
- * <p>Netty (NIO): a connection and its way to the instance share one event loop thread, so a
- * packet crosses the endpoint without a hand-over between threads; each side reads only once the
- * other has written what it read (backpressure). Akka Streams TCP was measured first and cost
- * about half of sysbench's throughput on this path (see docs/user-guide.md, "What the endpoints cost").
+ * <p>Netty, with its native epoll transport on Linux (NIO elsewhere): a connection and its way to the
+ * instance share one event loop thread, so a packet crosses the endpoint without a hand-over between
+ * threads; what one side reads is written to the other at once and flushed once per read (one
+ * system call per packet and direction); a side stops reading while the other cannot take more
+ * (backpressure by writability). Akka Streams TCP was measured first and cost about half of sysbench's
+ * throughput on this path; HAProxy costs what this does (see docs/user-guide.md, "What the endpoints cost").
  */
 public final class EndpointForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointForwarder.class);
+    private static final boolean EPOLL = Epoll.isAvailable();
     /**
      * Shared by every endpoint of the process: forwarding is I/O, {@code mysos.endpoints.event-loops} threads carry it
      * (read once, from reference.conf or {@code -Dmysos.endpoints.event-loops=N}).
      */
-    private static final EventLoopGroup LOOPS = new NioEventLoopGroup(ConfigFactory.load().getInt("mysos.endpoints.event-loops"),
-            new DefaultThreadFactory("mysos-endpoints", true));
+    private static final EventLoopGroup LOOPS = loops(ConfigFactory.load().getInt("mysos.endpoints.event-loops"));
 
-    static {
-        // Netty 4.1.4 reaches sun.misc.Unsafe on Java 17 only with --add-opens java.base/java.nio=ALL-UNNAMED
-        // (bin/mysos and the jar's manifest give it): then its pooled buffers are direct, and a packet is
-        // not copied once more between the heap and the socket on each side.
-        LOG.info("Endpoints forward with Netty NIO, pooled {} buffers", PlatformDependent.directBufferPreferred() ? "direct" : "heap");
+    private static EventLoopGroup loops(int threads) {
+        var factory = new DefaultThreadFactory("mysos-endpoints", true);
+        if (EPOLL) {
+            LOG.info("Endpoints forward with Netty's native epoll transport, {} event loop(s)", threads);
+            return new EpollEventLoopGroup(threads, factory);
+        }
+        LOG.info("Endpoints forward with Netty NIO, {} event loop(s) (native epoll: {})", threads, Epoll.unavailabilityCause().toString());
+        return new NioEventLoopGroup(threads, factory);
+    }
+
+    private static Class<? extends ServerChannel> serverChannel() {
+        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    private static Class<? extends Channel> socketChannel() {
+        return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     private final String cluster;
@@ -115,7 +132,7 @@ public final class EndpointForwarder {
     }
 
     private CompletableFuture<Channel> listen(Role role, String host, int port) {
-        var bootstrap = new ServerBootstrap().group(LOOPS).channel(NioServerSocketChannel.class)
+        var bootstrap = new ServerBootstrap().group(LOOPS).channel(serverChannel())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -141,7 +158,7 @@ public final class EndpointForwarder {
 
     private void connect(Channel inbound, RouteTable.Lease lease) {
         var target = lease.target();
-        var outboundSide = new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
+        var outboundSide = new Bootstrap().group(inbound.eventLoop()).channel(socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
@@ -168,12 +185,16 @@ public final class EndpointForwarder {
                 closeOnFlush(inbound);
             });
             inbound.pipeline().addLast(new Relay(outbound));
-            inbound.read();
-            outbound.read();
+            inbound.config().setAutoRead(true);
+            outbound.config().setAutoRead(true);
         });
     }
 
-    /** Writes what one side reads to the other, and reads again once that is written. */
+    /**
+     * Writes what one side reads to the other, flushed once per read-complete (a MySQL statement or its answer is
+     * usually one read); stops reading while the other side's outbound buffer is above its high water
+     * mark, and reads again when it drains.
+     */
     private static final class Relay extends ChannelInboundHandlerAdapter {
         private final Channel to;
 
@@ -183,14 +204,23 @@ public final class EndpointForwarder {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            to.writeAndFlush(msg).addListener((ChannelFuture written) -> {
-                if (written.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    written.channel().close();
-                    ctx.channel().close();
-                }
-            });
+            to.write(msg, to.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            to.flush();
+            if (!to.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        /** This side drained below its low water mark: the other side, paused for it, reads again. */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                to.config().setAutoRead(true);
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.mysos.endpoints;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mysos.core.endpoint.Target;
 import io.mysos.core.endpoint.Targets;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,52 @@ class EndpointForwarderTest {
         try (var client = new Client(forwarder.port(Role.READ_WRITE))) {
             assertEquals("master", client.greeting());
             assertEquals("insert 1", client.echo("insert 1"));
+        }
+    }
+
+    @Test
+    void aClientThatReadsLateGetsEveryByteWhileTheEndpointHoldsBackTheRest() throws Exception {
+        forwarder.update(healthy(0, master));
+        long total = 64L << 20;
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), forwarder.port(Role.READ_WRITE))) {
+            socket.setSoTimeout(20_000);
+            var in = socket.getInputStream();
+            assertEquals("master\n", new String(in.readNBytes(7), StandardCharsets.UTF_8));
+            var written = new AtomicLong();
+            var sent = new CRC32();
+            var writer = CompletableFuture.runAsync(() -> {
+                var random = new java.util.Random(7);
+                var chunk = new byte[64 * 1024];
+                try {
+                    var out = socket.getOutputStream();
+                    while (written.get() < total) {
+                        random.nextBytes(chunk);
+                        out.write(chunk);
+                        sent.update(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Nothing read yet: the echo comes back until every buffer on the way is full, then the endpoint
+            // stops reading and the writer stalls, far from the end (the endpoint does not take it all in).
+            long seen = -1;
+            while (written.get() != seen) {
+                seen = written.get();
+                Thread.sleep(500);
+            }
+            assertTrue(seen < total, "the writer stalled after " + seen + " bytes");
+            var received = new CRC32();
+            var buffer = new byte[64 * 1024];
+            for (long read = 0; read < total; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, total - read));
+                assertTrue(n > 0, "the echo ended after " + read + " bytes");
+                received.update(buffer, 0, n);
+                read += n;
+            }
+            writer.get(20, TimeUnit.SECONDS);
+            assertEquals(sent.getValue(), received.getValue());
         }
     }
 

@@ -19,17 +19,49 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write through
- * each (default 2 rounds of 20 s each, 4 threads, after a 10 s warm-up of each; the rounds alternate
- * which goes first): throughput ratio and the p99 latency the endpoint adds. Then the outage on kill -9 of the master (default 5 failovers), seen from the
- * client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert)
- * and by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its
- * 1-second reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
+ * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write (4 threads) after a
+ * 10 s warm-up of each arm, then rounds (default 2) in which the master, the endpoint and, when haproxy is
+ * installed, HAProxy in TCP mode in front of the master each take 20 s, in an order that rotates: throughput
+ * against the master's in the same round, the p99 latency added, and the CPU time the proxy (the endpoints'
+ * event loop threads; haproxy's process) and the master's mysqld spend per transaction, which a busy machine
+ * disturbs far less than throughput. Then the outage on kill -9 of the master (default 5 failovers), seen from
+ * the client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert) and
+ * by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its 1-second
+ * reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
  */
 public final class EndpointBenchmark {
     private EndpointBenchmark() {}
 
     private record Run(double tps, double p99) {}
+
+    /** sysbench's figures, and the CPU time the proxy and the master's mysqld spent per transaction meanwhile. */
+    private record Measured(Run run, double proxyCpuMicros, double mysqldCpuMicros) {}
+
+    /**
+     * One way to the master, the CPU time its proxy has used so far (nanoseconds; none for the master itself),
+     * and what sysbench measured through it in each round.
+     */
+    private record Arm(String name, String address, java.util.function.LongSupplier proxyCpu, List<Measured> runs) {
+        Arm(String name, String address, java.util.function.LongSupplier proxyCpu) {
+            this(name, address, proxyCpu, new ArrayList<>());
+        }
+    }
+
+    /** CPU time of the endpoints' event loops in this process (the in-process Mysos forwards), nanoseconds. */
+    private static long endpointCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("mysos-endpoints")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long processCpu(List<ProcessHandle> processes) {
+        return processes.stream().mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
+    }
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -45,44 +77,16 @@ public final class EndpointBenchmark {
             var direct = master.path("host").asText() + ":" + master.path("port").asInt();
             Sql.execute(master, "app", password, "CREATE DATABASE IF NOT EXISTS sbtest");
             sysbench(direct, password, List.of("--tables=4", "--table-size=20000", "prepare"));
-            var viaEndpoint = new ArrayList<Run>();
-            var viaMaster = new ArrayList<Run>();
-            // A warm-up through each (the endpoint's code is compiled by the JIT meanwhile, as in a long-running
-            // router), then rounds that alternate which goes first (master-endpoint, endpoint-master, ...).
-            if (rounds > 0) {
-                sysbench(rw, password, load(10));
-                sysbench(direct, password, load(10));
-            }
-            var ratios = new ArrayList<Double>();
-            var added = new ArrayList<Double>();
-            for (int i = 0; i < rounds; i++) {
-                Run m;
-                Run e;
-                if (i % 2 == 0) {
-                    m = parse(sysbench(direct, password, load(20)));
-                    e = parse(sysbench(rw, password, load(20)));
-                } else {
-                    e = parse(sysbench(rw, password, load(20)));
-                    m = parse(sysbench(direct, password, load(20)));
-                }
-                viaMaster.add(m);
-                viaEndpoint.add(e);
-                ratios.add(e.tps() / m.tps());
-                added.add(e.p99() - m.p99());
-                System.out.printf("round %d (%s first, load %s): master %.1f tps p99 %.2f ms; endpoint %.1f tps p99 %.2f ms: ratio %.3f%n",
-                        i + 1, i % 2 == 0 ? "master" : "endpoint", load(), m.tps(), m.p99(), e.tps(), e.p99(), e.tps() / m.tps());
-            }
-            double masterTps = viaMaster.stream().mapToDouble(Run::tps).average().orElse(0);
-            double endpointTps = viaEndpoint.stream().mapToDouble(Run::tps).average().orElse(0);
-            double masterP99 = viaMaster.stream().mapToDouble(Run::p99).average().orElse(0);
-            double endpointP99 = viaEndpoint.stream().mapToDouble(Run::p99).average().orElse(0);
-            if (rounds > 0) {
-                Collections.sort(ratios);
-                Collections.sort(added);
-                System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds: master %.1f tps, endpoint %.1f tps (means): "
-                        + "ratio %.3f; p99 master %.2f ms, endpoint %.2f ms: added %.2f ms; per round: ratio median %.3f %s, "
-                        + "p99 added median %.2f ms%n", rounds, masterTps, endpointTps, endpointTps / masterTps, masterP99, endpointP99,
-                        endpointP99 - masterP99, percentile(ratios, 50), ratios, percentile(added, 50));
+            // The arms: the master itself, the read-write endpoint, and (when haproxy is installed) HAProxy in TCP
+            // mode in front of the master: what a real proxy costs on the same machine, in the same run.
+            var arms = new ArrayList<Arm>(List.of(new Arm("master", direct, () -> 0), new Arm("endpoint", rw, EndpointBenchmark::endpointCpu)));
+            var haproxy = HaProxy.startInFrontOf(direct, dataDir);
+            var masterDir = dataDir.resolve("instances").resolve(master.path("task_id").asText());
+            try {
+                haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address(), () -> processCpu(List.of(h.process().toHandle())))));
+                throughput(arms, rounds, password, () -> processCpu(Processes.mysqldUnder(masterDir)));
+            } finally {
+                haproxy.ifPresent(HaProxy::stop);
             }
 
             var gaps = new ArrayList<Double>();
@@ -109,6 +113,117 @@ public final class EndpointBenchmark {
         }
     }
 
+    /**
+     * A warm-up through each arm (the endpoint's code is compiled by the JIT meanwhile, as in a long-running
+     * router), then rounds in which every arm runs once, in an order that rotates from round to round; each
+     * arm's figures are compared with the master's of the same round.
+     */
+    private static void throughput(List<Arm> arms, int rounds, String password, java.util.function.LongSupplier mysqldCpu)
+            throws Exception {
+        if (rounds == 0) {
+            return;
+        }
+        for (var arm : arms) {
+            sysbench(arm.address(), password, load(10));
+        }
+        var master = arms.get(0);
+        for (int i = 0; i < rounds; i++) {
+            var line = new StringBuilder("round " + (i + 1) + " (load " + load() + "):");
+            for (int k = 0; k < arms.size(); k++) {
+                var arm = arms.get((i + k) % arms.size());
+                long proxyBefore = arm.proxyCpu().getAsLong();
+                long mysqldBefore = mysqldCpu.getAsLong();
+                var output = sysbench(arm.address(), password, load(20));
+                double transactions = transactions(output);
+                var measured = new Measured(parse(output), (arm.proxyCpu().getAsLong() - proxyBefore) / 1e3 / transactions,
+                        (mysqldCpu.getAsLong() - mysqldBefore) / 1e3 / transactions);
+                arm.runs().add(measured);
+                line.append(String.format(" %s %.1f tps p99 %.2f ms (cpu per transaction: proxy %.0f us, mysqld %.0f us);", arm.name(),
+                        measured.run().tps(), measured.run().p99(), measured.proxyCpuMicros(), measured.mysqldCpuMicros()));
+            }
+            for (var arm : arms.subList(1, arms.size())) {
+                line.append(String.format(" %s/master %.3f;", arm.name(), arm.runs().get(i).run().tps() / master.runs().get(i).run().tps()));
+            }
+            System.out.println(line);
+        }
+        System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds of 20 s, medians [min-max]:%n", rounds);
+        System.out.printf("  master %s tps, p99 %s ms; mysqld cpu per transaction %s us%n", spread(master, m -> m.run().tps(), "%.1f"),
+                spread(master, m -> m.run().p99(), "%.2f"), spread(master, Measured::mysqldCpuMicros, "%.0f"));
+        for (var arm : arms.subList(1, arms.size())) {
+            var ratios = new ArrayList<Double>();
+            var added = new ArrayList<Double>();
+            for (int i = 0; i < rounds; i++) {
+                ratios.add(arm.runs().get(i).run().tps() / master.runs().get(i).run().tps());
+                added.add(arm.runs().get(i).run().p99() - master.runs().get(i).run().p99());
+            }
+            System.out.printf("  %s %s tps, p99 %s ms; throughput / master's in the same round %s; p99 added %s ms; "
+                    + "cpu per transaction: %s %s us, mysqld %s us%n", arm.name(), spread(arm, m -> m.run().tps(), "%.1f"),
+                    spread(arm, m -> m.run().p99(), "%.2f"), spread(ratios, "%.3f"), spread(added, "%.2f"), arm.name(),
+                    spread(arm, Measured::proxyCpuMicros, "%.0f"), spread(arm, Measured::mysqldCpuMicros, "%.0f"));
+        }
+    }
+
+    private static String spread(Arm arm, java.util.function.ToDoubleFunction<Measured> figure, String format) {
+        return spread(arm.runs().stream().map(m -> figure.applyAsDouble(m)).toList(), format);
+    }
+
+    private static double transactions(String output) {
+        var m = Pattern.compile("transactions:\\s+(\\d+) ").matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected sysbench output: " + output);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** "median [min-max]" of the values. */
+    private static String spread(List<Double> values, String format) {
+        var sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return String.format(format + " [" + format + "-" + format + "]", median, sorted.get(0), sorted.get(sorted.size() - 1));
+    }
+
+    /** HAProxy in TCP mode (haproxy -db, in the foreground), forwarding one port to the master. */
+    private record HaProxy(Process process, String address) {
+        static java.util.Optional<HaProxy> startInFrontOf(String target, java.nio.file.Path dir) throws Exception {
+            var binary = java.util.stream.Stream.of("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
+                    .filter(b -> Files.isExecutable(java.nio.file.Path.of(b))).findFirst();
+            if (binary.isEmpty()) {
+                System.out.println("haproxy is not installed: no HAProxy arm (apt-get install haproxy)");
+                return java.util.Optional.empty();
+            }
+            int port = io.mysos.it.local.Ports.free();
+            var config = dir.resolve("haproxy.cfg");
+            Files.writeString(config, String.join("\n", "global", "  maxconn 1000", "defaults", "  mode tcp",
+                    "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h", "listen master",
+                    "  bind 127.0.0.1:" + port, "  server master " + target, ""));
+            var process = new ProcessBuilder(binary.get(), "-db", "-f", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (io.mysos.it.local.Ports.isFree(port)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("haproxy did not listen: " + Files.readString(dir.resolve("haproxy.log")));
+                }
+                Thread.sleep(20);
+            }
+            return java.util.Optional.of(new HaProxy(process, "127.0.0.1:" + port));
+        }
+
+        void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private record Outage(double gap, int zeroSeconds, String around) {}
 
     /** Kills the master 8 s into a 30 s sysbench run through the endpoint, with a JDBC writer timing its own gap. */
@@ -118,6 +233,8 @@ public final class EndpointBenchmark {
         var lastAck = new long[] {System.nanoTime()};
         var longest = new double[] {0};
         var killedAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        // SIGKILL takes a moment: an insert the old master acknowledged meanwhile does not end the outage.
+        var deadAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         var firstAckAfterKill = new java.util.concurrent.atomic.AtomicLong();
         var errors = new java.util.concurrent.ConcurrentSkipListSet<String>();
         var writer = new Thread(() -> {
@@ -134,7 +251,7 @@ public final class EndpointBenchmark {
                     long now = System.nanoTime();
                     longest[0] = Math.max(longest[0], (now - lastAck[0]) / 1e9);
                     lastAck[0] = now;
-                    if (firstAckAfterKill.get() == 0 && now > killedAt.get()) {
+                    if (firstAckAfterKill.get() == 0 && now > deadAt.get()) {
                         firstAckAfterKill.set(now);
                     }
                 } catch (Exception e) {
@@ -167,6 +284,10 @@ public final class EndpointBenchmark {
         }
         killedAt.set(System.nanoTime());
         mysqld.forEach(ProcessHandle::destroyForcibly);
+        for (var process : mysqld) {
+            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        deadAt.set(System.nanoTime());
         var output = new String(sysbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         sysbench.waitFor();
         // sysbench may end early (Debian's 1.0.20 on libmariadb can crash on a lost connection): the
