@@ -91,6 +91,16 @@ final class LocalCommand implements Callable<Integer> {
         if (!(endpointPorts.size() == 1 && endpointPorts.get(0).equals("none"))) {
             endpointPorts.forEach(p -> ranges.add(PortRange.parse(p)));
         }
+        for (var endpointRange : ranges) {
+            for (var instancePort : ports) {
+                var instanceRange = PortRange.parse(instancePort);
+                if (endpointRange.begin() <= instanceRange.end() && instanceRange.begin() <= endpointRange.end()) {
+                    // An endpoint would take a port an instance was just offered, and that mysqld could not start.
+                    throw new InvalidInputException("--endpoint-ports " + endpointRange + " overlaps --ports " + instanceRange
+                            + "; give endpoints and instances separate ranges");
+                }
+            }
+        }
         return new EndpointOptions(ranges, serverSets.zk());
     }
 

@@ -74,4 +74,14 @@ class LocalCommandTest {
             assertTrue(result.err().contains("--advertise-url must be http(s)://host[:port]"), result.err());
         }
     }
+
+    @Test
+    void refusesEndpointPortsThatOverlapTheInstancePorts() {
+        var result = run("local", "--ports", "30500-31500");
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().contains("--endpoint-ports 30000-30999 overlaps --ports 30500-31500"), result.err());
+        var separate = new LocalCommand();
+        new CommandLine(separate).parseArgs("--ports", "31000-31999", "--endpoint-ports", "30000-30999");
+        assertEquals(1, separate.endpointOptions().ports().size(), "separate ranges are taken");
+    }
 }

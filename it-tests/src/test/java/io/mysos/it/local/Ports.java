@@ -10,6 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ports {
     private Ports() {}
 
+    /** Local mode's default endpoint ports ({@code --endpoint-ports 30000-30999}): never handed out as instance ports. */
+    private static final int ENDPOINTS_FIRST = 30000;
+    private static final int ENDPOINTS_LAST = 30999;
+
     /** Whether a server could listen on the port now (with SO_REUSEADDR, as mysqld binds). */
     public static boolean isFree(int port) {
         try (var socket = new ServerSocket()) {
@@ -31,11 +35,15 @@ public final class Ports {
 
     /**
      * The first port of {@code count} consecutive free ports in 20000-32767: below Linux's ephemeral
-     * range (32768-60999), so no client connection of the test takes one between check and use.
+     * range (32768-60999), so no client connection of the test takes one between check and use, and
+     * outside local mode's default endpoint ports, which its clusters' endpoints bind as they are created.
      */
     public static int freeRange(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = 20000 + ThreadLocalRandom.current().nextInt(12768 - count);
+            if (first + count > ENDPOINTS_FIRST && first <= ENDPOINTS_LAST) {
+                continue; // local mode's endpoints take ports there as clusters are created
+            }
             boolean all = true;
             for (int port = first; port < first + count && all; port++) {
                 all = isFree(port);
