@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mysos scheduler}: the actors and the API, with the instances run as tasks of a Mesos cluster. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
-        description = "Run Mysos as a framework of a Mesos cluster (v1 scheduler API), with the API and an embedded H2 journal.")
+        description = "Run Mysos as a framework of a Mesos cluster (v1 scheduler API), with the API and the event journal (embedded H2 by default).")
 final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--master", required = true, description = "The Mesos masters, HOST:PORT[,HOST:PORT...]: tried in turn; "
             + "one that is not the leader redirects to it. Or zk://HOST:PORT[,HOST:PORT...]/PATH: the leader the masters elect in ZooKeeper.")

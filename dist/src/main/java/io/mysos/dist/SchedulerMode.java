@@ -160,7 +160,7 @@ public final class SchedulerMode implements AutoCloseable {
     }
 
     /** The {@code mysos.mesos} overrides for these values (absent ones keep reference.conf's). */
-    static Config mesosConfig(String master, Optional<String> role, Optional<String> principal, Optional<String> frameworkName,
+    public static Config mesosConfig(String master, Optional<String> role, Optional<String> principal, Optional<String> frameworkName,
                               Optional<String> failoverTimeout, Optional<String> user, Optional<String> executorCommand,
                               List<String> executorUris) {
         var config = ConfigFactory.empty().withValue("master", ConfigValueFactory.fromAnyRef(master));

@@ -162,6 +162,15 @@ public final class MySqlProcess implements AutoCloseable {
                 Optional.of(backups), backupId, restoreTo));
     }
 
+    /**
+     * A new task ({@code serverId}, a port of its own) on the sandbox {@code earlier} left, whose mysqld
+     * must be gone: an instance relaunched on its persistent volume.
+     */
+    public Instance instanceOnTheDataOf(Instance earlier, long serverId) {
+        return register(new Instance(serverId, templatedInstallation(), earlier.data.semiSync(), DEFAULT_SIZE, Isolation.NONE,
+                Optional.empty(), Optional.empty(), Optional.empty(), earlier.sandbox));
+    }
+
     private Instance register(Instance instance) {
         synchronized (instances) {
             instances.add(instance);
@@ -283,11 +292,17 @@ public final class MySqlProcess implements AutoCloseable {
 
         private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation,
                 Optional<io.mysos.executor.backup.InstanceBackups> backups, Optional<String> backupId, Optional<String> restoreTo) {
+            this(serverId, mysql, semiSync, size, isolation, backups, backupId, restoreTo, root.resolve("instance-" + serverId));
+        }
+
+        private Instance(long serverId, MySqlInstallation mysql, boolean semiSync, Resources size, Isolation isolation,
+                Optional<io.mysos.executor.backup.InstanceBackups> backups, Optional<String> backupId, Optional<String> restoreTo,
+                Path sandbox) {
             this.serverId = serverId;
             this.mysql = mysql;
             this.isolation = isolation;
             this.backups = backups;
-            this.sandbox = root.resolve("instance-" + serverId);
+            this.sandbox = sandbox;
             this.data = taskData(serverId, port, semiSync, size, backupId, restoreTo);
             newRunner();
         }

@@ -185,6 +185,11 @@ public final class Position {
         };
     }
 
+    /** The position as the server writes it, without the kind: a GTID list, or {@code file:offset}. */
+    public String value() {
+        return body();
+    }
+
     private String body() {
         return text.substring(text.indexOf(':') + 1);
     }

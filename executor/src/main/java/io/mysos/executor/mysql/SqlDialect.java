@@ -66,6 +66,13 @@ sealed interface SqlDialect {
     /** MySQL's super_read_only blocks even the admin's account changes; MariaDB has none. */
     boolean hasSuperReadOnly();
 
+    /**
+     * MariaDB: gtid_current_pos counts a binlogged GTID only when it carries the server's own
+     * server_id, so a data directory started under a new server_id forgets what it wrote as a master.
+     * MySQL's gtid_executed holds every transaction, whoever wrote it.
+     */
+    boolean currentPositionTiedToServerId();
+
     /** A query for the server's place in the cluster's GTID history: one value, NULL when GTIDs are off. */
     String gtidPositionQuery();
 
@@ -193,6 +200,11 @@ sealed interface SqlDialect {
         }
 
         @Override
+        public boolean currentPositionTiedToServerId() {
+            return true;
+        }
+
+        @Override
         public String gtidPositionQuery() {
             return "SELECT @@GLOBAL.gtid_current_pos";
         }
@@ -282,6 +294,11 @@ sealed interface SqlDialect {
         @Override
         public boolean hasSuperReadOnly() {
             return true;
+        }
+
+        @Override
+        public boolean currentPositionTiedToServerId() {
+            return false;
         }
 
         @Override

@@ -47,6 +47,8 @@ final class MysqldLifecycle {
     private boolean begun;
     private boolean stopping;
     private long generation;
+    /** Whether the data directory was there before this task: its history must be kept under the new server_id. */
+    private boolean keepHistory;
     /** The GTID position of a data directory just restored, until the started mysqld has taken it. */
     private Optional<String> restoredAt = Optional.empty();
     /** A verified logical backup to load once mysqld runs. */
@@ -96,6 +98,8 @@ final class MysqldLifecycle {
             var how = !created ? "started on its data directory"
                     : (restoring ? "restored backup " + data.backupId().get() : "created its data directory")
                     + " in " + TaskRunner.millisSince(began) + " ms, then started";
+            // A data directory an earlier task left (a relaunch on its volume) now runs under this task's server_id.
+            keepHistory = !created;
             startAndAwait(began, how);
         } catch (RuntimeException e) {
             failAndClean(e);
@@ -157,6 +161,11 @@ final class MysqldLifecycle {
             dumpToLoad.ifPresent(this::loadDump);
             restoredAt.filter(gtids -> !gtids.isBlank()).ifPresent(gtids -> server.adminControl().startHistoryAt(gtids));
             restoredAt = Optional.empty();
+            if (keepHistory) {
+                server.adminControl().keepHistoryUnderNewServerId().ifPresent(history ->
+                        log.info("{}: its data directory's GTID history {} is kept under server_id {}", taskId, history,
+                                data.serverId()));
+            }
             toReplay.ifPresent(this::replay);
             becomeRunning(what + " (ready " + TaskRunner.millisSince(began) + " ms after it began)");
         }
