@@ -59,6 +59,8 @@ public final class MySqlProcess implements AutoCloseable {
     private final String userPassword = Passwords.generate();
     private final List<Instance> instances = new ArrayList<>();
     private final Thread cleanupOnExit = new Thread(this::killEverything, "mysos-test-cleanup");
+    /** The life of the fixture's cluster: its instances' task data and backups carry it, its archive is kept under it. */
+    private final String life = TaskData.lifeOf(java.time.Instant.now());
 
     public MySqlProcess() {
         try {
@@ -67,6 +69,11 @@ public final class MySqlProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+    }
+
+    /** The archived binary logs of this fixture's cluster (its name's life). */
+    public io.mysos.executor.backup.BinlogArchiveId archive() {
+        return new io.mysos.executor.backup.BinlogArchiveId(CLUSTER, life);
     }
 
     /** This machine's MySQL server, detected once per JVM. */
@@ -199,7 +206,7 @@ public final class MySqlProcess implements AutoCloseable {
     private TaskData taskData(long serverId, int port, boolean semiSync, Resources size, Optional<String> backupId,
             Optional<String> restoreTo) {
         return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port, size, CLUSTER_USER, key.seal(userPassword),
-                key.seal(adminPassword), backupId, semiSync, restoreTo);
+                key.seal(adminPassword), backupId, semiSync, restoreTo, life);
     }
 
     @Override

@@ -29,6 +29,7 @@ final class ClusterJson {
         node.put("created_at", view.createdAt().toString());
         view.reason().ifPresent(reason -> node.put("reason", reason));
         view.backupId().ifPresent(id -> node.put("backup_id", id));
+        view.restoreTo().ifPresent(point -> node.put("restore_to", point));
         node.put("semi_sync", view.semiSync());
         view.lastFailover().ifPresent(f -> {
             var failover = node.putObject("last_failover");

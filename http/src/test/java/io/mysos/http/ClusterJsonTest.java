@@ -84,4 +84,15 @@ class ClusterJsonTest {
         assertEquals(true, replica.path("lag_seconds").isNull(), "Seconds_Behind_Master is unknown while replication is stopped");
         assertEquals(false, json.path("master").has("replicating"), "the master replicates from nobody");
     }
+
+    @Test
+    void aClusterRestoredToAPointInTimeShowsItsBackupAndThePoint() {
+        var v = view();
+        assertEquals(false, ClusterJson.cluster(v).has("restore_to"), "not rolled forward: no restore_to");
+        var restored = ClusterJson.cluster(new ClusterView(v.name(), v.status(), v.numNodes(), v.epoch(), v.master(), v.replicas(),
+                v.size(), v.user(), v.createdAt(), v.reason(), Optional.of("orders/20261201-062355-1"), v.semiSync(), v.lastFailover(),
+                v.ended(), v.routing(), Optional.of("2026-12-01T06:30:00Z")));
+        assertEquals("orders/20261201-062355-1", restored.path("backup_id").asText());
+        assertEquals("2026-12-01T06:30:00Z", restored.path("restore_to").asText());
+    }
 }

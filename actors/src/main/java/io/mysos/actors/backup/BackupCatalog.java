@@ -89,7 +89,7 @@ public final class BackupCatalog implements Extension {
     }
 
     private static Recoverable recoverable(BackupStore store, BackupManifest backup) {
-        var chain = BinlogArchive.chain(new BinlogStore(store).epochs(backup.cluster()), GtidState.parse(backup.position()),
+        var chain = BinlogArchive.chain(new BinlogStore(store).epochs(io.mysos.executor.backup.BinlogArchiveId.of(backup)), GtidState.parse(backup.position()),
                 Instant.parse(backup.finishedAt()));
         return new Recoverable(stored(store, backup), chain.reached(), chain.gap());
     }

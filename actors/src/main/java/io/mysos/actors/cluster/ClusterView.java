@@ -14,7 +14,8 @@ import java.util.Optional;
  * What the API shows of one cluster: a read-only snapshot taken from its actor's state.
  * {@code replicas} are the live instances besides the master (staging, starting or running);
  * {@code ended} the instances whose tasks ended, newest first and capped; {@code routing} what the
- * cluster's endpoints route by ({@code EndpointRouting}).
+ * cluster's endpoints route by ({@code EndpointRouting}); {@code restoreTo} the point a restored
+ * cluster's backup was rolled forward to ({@code restore_to}).
  */
 public record ClusterView(
         String name,
@@ -31,10 +32,21 @@ public record ClusterView(
         boolean semiSync,
         Optional<Failover> lastFailover,
         List<EndedView> ended,
-        RoutingView routing) implements JsonSerializable {
+        RoutingView routing,
+        Optional<String> restoreTo) implements JsonSerializable {
 
     public ClusterView {
         routing = routing == null ? RoutingView.empty() : routing;
+        restoreTo = restoreTo == null ? Optional.empty() : restoreTo;
+    }
+
+    /** A view of a cluster not rolled forward to a point in time. */
+    public ClusterView(String name, ClusterStatus status, int numNodes, long epoch, Optional<InstanceView> master,
+                       List<InstanceView> replicas, Resources size, String user, Instant createdAt, Optional<String> reason,
+                       Optional<String> backupId, boolean semiSync, Optional<Failover> lastFailover, List<EndedView> ended,
+                       RoutingView routing) {
+        this(name, status, numNodes, epoch, master, replicas, size, user, createdAt, reason, backupId, semiSync, lastFailover,
+                ended, routing, Optional.empty());
     }
 
     /** A view without what the endpoints route to (nothing to route to). */

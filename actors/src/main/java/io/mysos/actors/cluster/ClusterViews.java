@@ -30,7 +30,8 @@ final class ClusterViews {
                     f.to().value(), f.startedAt(), f.millis(), f.cause()));
             return new ClusterView(name, status, life.spec().numNodes(), life.epoch(), master, replicas, life.spec().size(),
                     life.spec().user(), life.createdAt(), reason(name, life, status, observed, now), life.spec().backupId(),
-                    life.spec().semiSync(), lastFailover, ended, EndpointViews.routing(life, deleting, observed));
+                    life.spec().semiSync(), lastFailover, ended, EndpointViews.routing(life, deleting, observed),
+                    life.spec().restoreTo());
         });
     }
 

@@ -72,7 +72,6 @@ public final class Seeding {
         if (!(seed(life, log, now) instanceof From from)) {
             return data;
         }
-        return new TaskData(data.taskId(), data.cluster(), data.serverId(), data.host(), data.port(), data.resources(), data.user(),
-                data.userPassword(), data.adminPassword(), Optional.of(from.backupId()), data.semiSync());
+        return data.seededFrom(from.backupId());
     }
 }

@@ -215,7 +215,7 @@ public record ClusterLife(ClusterSpec spec, ClusterSecrets secrets, Instant crea
     public TaskData taskData(Instance instance) {
         return new TaskData(instance.taskId(), spec.name(), instance.taskId().serverId(), instance.host(), instance.port(),
                 instance.resources(), spec.user(), secrets.password(), secrets.adminPassword(), spec.backupId(),
-                spec.semiSync(), spec.restoreTo());
+                spec.semiSync(), spec.restoreTo(), TaskData.lifeOf(createdAt));
     }
 
     /** Keeps the instances that are live or the master, and the {@link #KEPT_TERMINAL} that ended last. */

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param finishedAt RFC 3339 (UTC) time its last byte was stored
  * @param method     {@value #PHYSICAL} or {@value #LOGICAL}
  * @param position   the GTID position (MariaDB {@code gtid_binlog_pos} of the source at the backup's consistent point)
+ * @param life       the life of the cluster's name it was taken in ({@link BinlogArchiveId}): whose archived binary logs
+ *                   restore it to a later point; empty in manifests from before lives were told apart
  */
 public record BackupManifest(int version, String cluster, String id, String startedAt, String finishedAt, String sourceTask,
-        String serverVersion, String method, String position, List<FileEntry> files) {
+        String serverVersion, String method, String position, List<FileEntry> files, String life) {
     public static final String FILE_NAME = "manifest.json";
     /** mariadb-backup's xbstream of the data directory. */
     public static final String PHYSICAL = "mariadb-backup";
@@ -28,6 +30,7 @@ public record BackupManifest(int version, String cluster, String id, String star
     public BackupManifest {
         files = files == null ? List.of() : List.copyOf(files);
         position = position == null ? "" : position;
+        life = life == null ? "" : life;
     }
 
     /** {@code <cluster>/<id>}, as {@code backup_id} names a backup at create. */

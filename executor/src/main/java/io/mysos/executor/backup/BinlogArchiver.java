@@ -43,7 +43,7 @@ public final class BinlogArchiver implements AutoCloseable {
     /** How often (in ticks) pieces no kept backup needs are deleted. */
     static final int PRUNE_EVERY = 60;
 
-    private final String cluster;
+    private final BinlogArchiveId archive;
     private final long epoch;
     private final String task;
     private final BinlogStore store;
@@ -63,9 +63,9 @@ public final class BinlogArchiver implements AutoCloseable {
     private volatile boolean stopped;
     private volatile GtidState archived = GtidState.EMPTY;
 
-    private BinlogArchiver(String cluster, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
+    private BinlogArchiver(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
             Optional<String> continuesAfter) {
-        this.cluster = cluster;
+        this.archive = archive;
         this.epoch = epoch;
         this.task = task;
         this.store = store;
@@ -83,9 +83,9 @@ public final class BinlogArchiver implements AutoCloseable {
      *
      * @param continuesAfter its gtid_binlog_pos before it took writes in this epoch (empty: read it now)
      */
-    public static BinlogArchiver start(String cluster, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
+    public static BinlogArchiver start(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
             Optional<String> continuesAfter, Duration interval) {
-        var archiver = new BinlogArchiver(cluster, epoch, task, store, status, continuesAfter);
+        var archiver = new BinlogArchiver(archive, epoch, task, store, status, continuesAfter);
         archiver.intervalMillis = interval.toMillis();
         // At a fixed rate: a slow round (a busy store) is followed by the next at once, not a whole interval later.
         archiver.thread.scheduleAtFixedRate(archiver::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,7 +161,7 @@ public final class BinlogArchiver implements AutoCloseable {
 
     /** Where this epoch's archive goes on: after its last piece, or (new) after what earlier epochs hold. */
     private void begin(BinlogStatus now) {
-        var epochs = store.epochs(cluster);
+        var epochs = store.epochs(archive);
         var own = epochs.stream().filter(e -> e.epoch() == epoch).findFirst();
         if (own.isPresent() && !own.get().segments().isEmpty()) {
             var last = own.get().segments().get(own.get().segments().size() - 1);
@@ -169,8 +169,8 @@ public final class BinlogArchiver implements AutoCloseable {
             boolean mine = now.files().stream().anyMatch(f -> f.name().equals(last.file()) && f.size() >= last.end())
                     && GtidState.parse(now.gtidBinlogPos()).covers(last.last());
             if (!mine) {
-                throw new IllegalStateException(store.location(cluster) + "/" + BinlogArchive.epochDir(epoch)
-                        + " holds another server's log (a deleted cluster of the same name?); not archiving over it");
+                throw new IllegalStateException(store.location(archive) + "/" + BinlogArchive.epochDir(epoch)
+                        + " holds another server's log; not archiving over it");
             }
             file = last.file();
             offset = last.end();
@@ -181,7 +181,7 @@ public final class BinlogArchiver implements AutoCloseable {
         }
         var ownState = GtidState.parse(continuesAfter.orElse(now.gtidBinlogPos()));
         if (own.isEmpty()) {
-            store.begin(cluster, new EpochStart(epoch, task, Instant.now().toString(), ownState.toString()));
+            store.begin(archive, new EpochStart(epoch, task, Instant.now().toString(), ownState.toString()));
         }
         var earlier = epochs.stream().filter(e -> e.epoch() < epoch).toList();
         var after = BinlogArchive.resumeAfter(earlier, ownState);
@@ -243,7 +243,7 @@ public final class BinlogArchiver implements AutoCloseable {
             }
         }
         if (!stored) {
-            store.progress(cluster, epoch, new ArchivedEpoch.Progress(file, offset, checked.toString()));
+            store.progress(archive, epoch, new ArchivedEpoch.Progress(file, offset, checked.toString()));
         }
     }
 
@@ -276,7 +276,7 @@ public final class BinlogArchiver implements AutoCloseable {
         var index = new ArchivedSegment(epoch, nextNumber, task, path.getFileName().toString(), offset, whole, false,
                 GtidState.of(first.values().toArray(Gtid[]::new)).toString(), lastState.toString(), firstTime, lastTime, covered,
                 bytes.length, sha256(bytes));
-        store.put(cluster, index, bytes);
+        store.put(archive, index, bytes);
         nextNumber++;
         offset = whole;
         archived = archived.union(lastState);
@@ -287,19 +287,20 @@ public final class BinlogArchiver implements AutoCloseable {
         var head = read(path, 0, Math.min(offset, 64 * 1024));
         long end = BinlogEvents.headerEnd(ByteBuffer.wrap(head));
         var bytes = java.util.Arrays.copyOf(head, (int) end);
-        store.put(cluster, new ArchivedSegment(epoch, nextNumber, task, path.getFileName().toString(), 0, end, true, "", "", "", "",
+        store.put(archive, new ArchivedSegment(epoch, nextNumber, task, path.getFileName().toString(), 0, end, true, "", "", "", "",
                 "", bytes.length, sha256(bytes)), bytes);
         nextNumber++;
     }
 
     /** Deletes the pieces no kept backup needs (the oldest complete backup in the store holds them). */
     void prune() {
-        var backups = store.backups().list(cluster);
+        // Only this life's backups: an older life's hold another history (and keep its own archive).
+        var backups = store.backups().list(archive.cluster()).stream().filter(b -> b.life().equals(archive.life())).toList();
         var oldest = backups.stream().findFirst().map(b -> GtidState.parse(b.position()));
-        var epochs = store.epochs(cluster);
+        var epochs = store.epochs(archive);
         var doomed = BinlogArchive.deletable(epochs, oldest);
         for (var segment : doomed) {
-            store.delete(cluster, segment);
+            store.delete(archive, segment);
         }
         if (!doomed.isEmpty()) {
             log.info("{}: deleted {} archived binary log pieces that backup {} holds", task, doomed.size(), backups.get(0).fullId());
@@ -325,13 +326,13 @@ public final class BinlogArchiver implements AutoCloseable {
     }
 
     /** For tests: one round now, on the caller's thread (the archiver must have been created stopped). */
-    static BinlogArchiver manual(String cluster, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
+    static BinlogArchiver manual(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
             Optional<String> continuesAfter) {
-        return new BinlogArchiver(cluster, epoch, task, store, status, continuesAfter);
+        return new BinlogArchiver(archive, epoch, task, store, status, continuesAfter);
     }
 
     @Override
     public String toString() {
-        return "BinlogArchiver(" + cluster + ", epoch " + epoch + ", " + task + ")";
+        return "BinlogArchiver(" + archive + ", epoch " + epoch + ", " + task + ")";
     }
 }

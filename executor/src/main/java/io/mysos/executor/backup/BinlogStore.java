@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The archived binary logs of each cluster in the backup store: {@code <root>/<cluster>/binlogs/<epoch>/}
+ * The archived binary logs of each cluster in the backup store: {@code <root>/<cluster>/binlogs/<life>/<epoch>/}
+ * (one archive per life of the name, {@link BinlogArchiveId})
  * holds {@code epoch.json} (how the epoch's archive began), its pieces ({@code 0000000001.binlog}, each with
  * its index {@code 0000000001.json}, written after the piece: a piece without an index does not exist) and
  * {@code progress.json}. Every file goes in under a temporary name and is renamed when complete.
@@ -46,10 +47,10 @@ public final class BinlogStore {
         return store;
     }
 
-    /** Every epoch's archive of {@code cluster}, oldest first; pieces without their index are left out. */
-    public List<ArchivedEpoch> epochs(String cluster) {
+    /** Every epoch of {@code archive}, oldest first; pieces without their index are left out. */
+    public List<ArchivedEpoch> epochs(BinlogArchiveId archive) {
         var found = new ArrayList<ArchivedEpoch>();
-        for (var dir : children(root(cluster))) {
+        for (var dir : children(root(archive))) {
             if (!dir.isDirectory()) {
                 continue;
             }
@@ -72,9 +73,9 @@ public final class BinlogStore {
     }
 
     /** The pieces of one epoch numbered after {@code afterNumber}, in order: what a watcher has not seen yet. */
-    public List<ArchivedSegment> segmentsAfter(String cluster, long epoch, long afterNumber) {
+    public List<ArchivedSegment> segmentsAfter(BinlogArchiveId archive, long epoch, long afterNumber) {
         var found = new ArrayList<ArchivedSegment>();
-        for (var file : children(epochPath(cluster, epoch))) {
+        for (var file : children(epochPath(archive, epoch))) {
             var name = file.getPath().getName();
             if (name.matches("[0-9]{10}\\.json") && Long.parseLong(name.substring(0, 10)) > afterNumber) {
                 readJson(file.getPath(), ArchivedSegment.class).ifPresent(found::add);
@@ -84,13 +85,13 @@ public final class BinlogStore {
         return found;
     }
 
-    public void begin(String cluster, EpochStart start) {
-        writeJson(new Path(epochPath(cluster, start.epoch()), EPOCH_FILE), start);
+    public void begin(BinlogArchiveId archive, EpochStart start) {
+        writeJson(new Path(epochPath(archive, start.epoch()), EPOCH_FILE), start);
     }
 
     /** Stores a piece: its bytes, then its index. */
-    public void put(String cluster, ArchivedSegment index, byte[] bytes) {
-        var dir = epochPath(cluster, index.epoch());
+    public void put(BinlogArchiveId archive, ArchivedSegment index, byte[] bytes) {
+        var dir = epochPath(archive, index.epoch());
         // Straight under its name: until its index exists the piece does not count, and a retry overwrites it.
         var data = new Path(dir, index.dataName());
         try (var out = store.fs().create(data, true)) {
@@ -102,13 +103,13 @@ public final class BinlogStore {
         writeJson(new Path(dir, index.indexName()), index);
     }
 
-    public void progress(String cluster, long epoch, ArchivedEpoch.Progress progress) {
-        writeJson(new Path(epochPath(cluster, epoch), PROGRESS_FILE), progress);
+    public void progress(BinlogArchiveId archive, long epoch, ArchivedEpoch.Progress progress) {
+        writeJson(new Path(epochPath(archive, epoch), PROGRESS_FILE), progress);
     }
 
     /** A piece's bytes, checked against its index. */
-    public byte[] read(String cluster, ArchivedSegment index) {
-        var path = new Path(epochPath(cluster, index.epoch()), index.dataName());
+    public byte[] read(BinlogArchiveId archive, ArchivedSegment index) {
+        var path = new Path(epochPath(archive, index.epoch()), index.dataName());
         var digest = PhysicalBackup.sha256();
         byte[] bytes;
         try (InputStream in = new DigestInputStream(store.fs().open(path), digest)) {
@@ -127,8 +128,8 @@ public final class BinlogStore {
     }
 
     /** Deletes a piece: its index first, so a half-deleted piece is gone rather than damaged. */
-    public void delete(String cluster, ArchivedSegment index) {
-        var dir = epochPath(cluster, index.epoch());
+    public void delete(BinlogArchiveId archive, ArchivedSegment index) {
+        var dir = epochPath(archive, index.epoch());
         try {
             store.fs().delete(new Path(dir, index.indexName()), false);
             store.fs().delete(new Path(dir, index.dataName()), false);
@@ -137,16 +138,17 @@ public final class BinlogStore {
         }
     }
 
-    public String location(String cluster) {
-        return root(cluster).toString();
+    public String location(BinlogArchiveId archive) {
+        return root(archive).toString();
     }
 
-    private Path root(String cluster) {
-        return new Path(store.clusterPath(cluster), DIR);
+    private Path root(BinlogArchiveId archive) {
+        var binlogs = new Path(store.clusterPath(archive.cluster()), DIR);
+        return archive.life().isEmpty() ? binlogs : new Path(binlogs, archive.life());
     }
 
-    private Path epochPath(String cluster, long epoch) {
-        return new Path(root(cluster), BinlogArchive.epochDir(epoch));
+    private Path epochPath(BinlogArchiveId archive, long epoch) {
+        return new Path(root(archive), BinlogArchive.epochDir(epoch));
     }
 
     private List<org.apache.hadoop.fs.FileStatus> children(Path dir) {

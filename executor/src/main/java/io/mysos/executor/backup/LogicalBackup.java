@@ -71,7 +71,7 @@ public final class LogicalBackup {
             var matcher = GTID.matcher(header.toString(StandardCharsets.UTF_8));
             var position = matcher.find() ? matcher.group(1) : "";
             var manifest = new BackupManifest(1, cluster, id, started.toString(), Instant.now().toString(), source.taskId(),
-                    source.serverVersion(), BackupManifest.LOGICAL, position, List.of(stored.entry()));
+                    source.serverVersion(), BackupManifest.LOGICAL, position, List.of(stored.entry()), source.life());
             store.publish(manifest);
             log.info("logical backup {} of {} complete: {} bytes at GTID {}", manifest.fullId(), source.taskId(), manifest.bytes(), position);
             return manifest;

@@ -84,7 +84,7 @@ public final class PhysicalBackup {
                 position = positionIn(run.lines()).orElse("");
             }
             var manifest = new BackupManifest(1, cluster, id, started.toString(), Instant.now().toString(), source.taskId(),
-                    source.serverVersion(), BackupManifest.PHYSICAL, position, List.of(stored.entry()));
+                    source.serverVersion(), BackupManifest.PHYSICAL, position, List.of(stored.entry()), source.life());
             store.publish(manifest);
             log.info("backup {} of {} complete: {} bytes at GTID {} in {} ms", manifest.fullId(), source.taskId(), manifest.bytes(),
                     position, java.time.Duration.between(started, Instant.now()).toMillis());

@@ -49,7 +49,7 @@ public final class PointInTimeRestore {
     public Prepared prepare(BackupManifest backup, RestoreTarget target, Path workDir) {
         var from = GtidState.parse(backup.position());
         var fromTime = Instant.parse(backup.finishedAt());
-        var epochs = store.epochs(backup.cluster());
+        var epochs = store.epochs(BinlogArchiveId.of(backup));
         var chain = BinlogArchive.chain(epochs, from, fromTime);
         try {
             target.checkWithin(backup.fullId(), from, fromTime, chain.reached());
@@ -67,7 +67,7 @@ public final class PointInTimeRestore {
             var locals = new LinkedHashMap<BinlogArchive.ArchivedFile, Path>();
             for (var group : groups.entrySet()) {
                 var local = workDir.resolve(group.getKey() + ".archived");
-                var file = fetch(backup.cluster(), group.getValue(), local);
+                var file = fetch(BinlogArchiveId.of(backup), group.getValue(), local);
                 archived.add(file);
                 locals.put(file, local);
             }
@@ -127,11 +127,11 @@ public final class PointInTimeRestore {
     }
 
     /** Writes the pieces of one archived file where they were in it, and reads its transactions. */
-    private BinlogArchive.ArchivedFile fetch(String cluster, List<ArchivedSegment> pieces, Path local) throws IOException {
+    private BinlogArchive.ArchivedFile fetch(BinlogArchiveId archive, List<ArchivedSegment> pieces, Path local) throws IOException {
         try (var channel = FileChannel.open(local, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             for (var piece : pieces) {
-                var bytes = ByteBuffer.wrap(store.read(cluster, piece));
+                var bytes = ByteBuffer.wrap(store.read(archive, piece));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes, piece.start() + bytes.position());
                 }

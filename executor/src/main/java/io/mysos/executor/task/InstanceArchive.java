@@ -1,6 +1,7 @@
 package io.mysos.executor.task;
 
 import io.mysos.core.protocol.TaskData;
+import io.mysos.executor.backup.BinlogArchiveId;
 import io.mysos.executor.backup.BinlogArchiver;
 import io.mysos.executor.backup.InstanceBackups;
 import io.mysos.executor.mysql.JdbcMySqlControl;
@@ -50,7 +51,7 @@ final class InstanceArchive implements AutoCloseable {
             return;
         }
         close();
-        archiver = Optional.of(BinlogArchiver.start(data.cluster(), epoch, data.taskId().toString(), backups.get().binlogs(),
+        archiver = Optional.of(BinlogArchiver.start(new BinlogArchiveId(data.cluster(), data.life()), epoch, data.taskId().toString(), backups.get().binlogs(),
                 control.get().binlogStatusReader(), beforeEpoch == epoch ? before : Optional.empty(), backups.get().archiveInterval()));
     }
 

@@ -95,7 +95,7 @@ final class InstanceBackupRunner implements AutoCloseable {
             default -> data.host();
         };
         return new BackupSource(taskId.toString(), server.layout().sandbox(), server.layout().configFile(), host,
-                data.port(), TaskData.ADMIN_USER, adminPassword, mysql.flavor() + " " + mysql.version(), replica);
+                data.port(), TaskData.ADMIN_USER, adminPassword, mysql.flavor() + " " + mysql.version(), replica, data.life());
     }
 
     /** Deletes a backup from the store (retention, or what a failed backup left); after any backup being taken. */

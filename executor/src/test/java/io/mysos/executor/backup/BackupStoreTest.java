@@ -101,6 +101,6 @@ class BackupStoreTest {
     static BackupManifest manifest(String cluster, String id, List<BackupManifest.FileEntry> files) {
         var now = Instant.now().toString();
         return new BackupManifest(1, cluster, id, now, now, "mysos-" + cluster + "-2", "MariaDB 10.11", BackupManifest.PHYSICAL,
-                "0-1-42", files);
+                "0-1-42", files, "");
     }
 }

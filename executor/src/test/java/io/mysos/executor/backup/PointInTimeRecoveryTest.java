@@ -104,7 +104,7 @@ class PointInTimeRecoveryTest {
         var end = GtidState.parse(replica.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos"));
         awaitArchived(end);
 
-        var epochs = backups.binlogs().epochs(MySqlProcess.CLUSTER);
+        var epochs = backups.binlogs().epochs(mysql.archive());
         assertEquals(2, epochs.size(), "one archive for each master's epoch");
         var chain = BinlogArchive.chain(epochs, GtidState.parse(taken.position()), Instant.EPOCH);
         assertTrue(chain.gap().isEmpty(), chain.gap().toString());
@@ -134,7 +134,7 @@ class PointInTimeRecoveryTest {
         assertEquals(List.of("mysql-bin.000001", "mysql-bin.000002"), files.stream().distinct().toList());
         master.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
         master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
-        BinlogArchiver.manual(MySqlProcess.CLUSTER, 1, "t", backups.binlogs(), () -> master.control().binlogStatus(), Optional.empty())
+        BinlogArchiver.manual(mysql.archive(), 1, "t", backups.binlogs(), () -> master.control().binlogStatus(), Optional.empty())
                 .prune();
         assertEquals(List.of("mysql-bin.000002"), pieceFiles().stream().distinct().toList(),
                 "the first file, which the backup holds all of, is deleted; the one being written stays");
@@ -142,7 +142,7 @@ class PointInTimeRecoveryTest {
         master.queryPosition(2);
         var fenced = Instant.now();
         // The archiver's next round sees the fence: it notes that nothing is new, and stops.
-        MySqlProcess.eventually(ARCHIVED, () -> backups.binlogs().epochs(MySqlProcess.CLUSTER).get(0).progress()
+        MySqlProcess.eventually(ARCHIVED, () -> backups.binlogs().epochs(mysql.archive()).get(0).progress()
                 .map(p -> p.checked().isAfter(fenced)).orElse(false));
         long pieces = pieceFiles().size();
         master.control().setReadOnly(false);
@@ -155,15 +155,56 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    @Test
+    void aNameCreatedAgainArchivesApartAndTheEarlierLifesBackupStillRestoresToItsEnd() throws Exception {
+        var earlier = mysql.instance(1, backups, Optional.empty());
+        earlier.launch();
+        earlier.promote(1);
+        writeEach(earlier, 0, 20);
+        earlier.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
+        earlier.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+        writeEach(earlier, 20, 10);
+        var earlierEnd = GtidState.parse(earlier.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos"));
+        awaitArchived(earlierEnd);
+        MySqlProcess.killNow(earlier.pid());
+        var earlierPieces = pieceFiles();
+
+        // The cluster is deleted and its name created again: a new life, the same store, a history of its own.
+        try (var again = new MySqlProcess()) {
+            assertTrue(!again.archive().equals(mysql.archive()), "a new life");
+            var master = again.instance(7, backups, Optional.empty());
+            master.launch();
+            master.promote(1);
+            writeEach(master, 0, 15);
+            awaitArchived(again.archive(), GtidState.parse(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos")));
+            master.runner().handle(new ExecutorCommand.TakeBackup(1, "b2"));
+            var ownBackup = master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+            assertEquals("b2", ownBackup.backupId());
+            BinlogArchiver.manual(again.archive(), 1, "t", backups.binlogs(), () -> master.control().binlogStatus(), Optional.empty())
+                    .prune();
+            assertEquals(earlierPieces, pieceFiles(), "the new life neither archives over the earlier one's log nor prunes it");
+            assertEquals(List.of(again.archive().life(), mysql.archive().life()).stream().sorted().toList(),
+                    backups.store().list("test").stream().map(BackupManifest::life).sorted().toList(), "each backup says its life");
+
+            var restored = again.instance(8, backups, Optional.of("test/b1"), Optional.of(earlierEnd.toString()));
+            restored.launch();
+            assertEquals("30", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"), "the earlier life's backup, rolled to its end");
+        }
+    }
+
     /** The binary log file of each stored piece, in order. */
     private List<String> pieceFiles() {
-        return backups.binlogs().epochs(MySqlProcess.CLUSTER).stream().flatMap(e -> e.segments().stream())
+        return backups.binlogs().epochs(mysql.archive()).stream().flatMap(e -> e.segments().stream())
                 .map(ArchivedSegment::file).toList();
     }
 
     /** Waits until the archive holds every transaction up to {@code position}. */
     private void awaitArchived(GtidState position) throws InterruptedException {
-        MySqlProcess.eventually(ARCHIVED, () -> backups.binlogs().epochs(MySqlProcess.CLUSTER).stream()
+        awaitArchived(mysql.archive(), position);
+    }
+
+    private void awaitArchived(BinlogArchiveId archive, GtidState position) throws InterruptedException {
+        MySqlProcess.eventually(ARCHIVED, () -> backups.binlogs().epochs(archive).stream()
                 .flatMap(e -> e.segments().stream()).map(ArchivedSegment::last).reduce(GtidState.EMPTY, GtidState::union).covers(position));
     }
 

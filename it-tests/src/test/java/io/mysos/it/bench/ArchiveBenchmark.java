@@ -58,7 +58,7 @@ public final class ArchiveBenchmark {
             var committed = new ConcurrentHashMap<Long, Long>();
             var lags = Collections.synchronizedList(new ArrayList<Long>());
             var done = new java.util.concurrent.atomic.AtomicBoolean();
-            var poller = new Thread(() -> poll(backups, committed, lags, done), "archive-poller");
+            var poller = new Thread(() -> poll(backups, mysql.archive(), committed, lags, done), "archive-poller");
             poller.start();
             long began = System.nanoTime();
             long interval = 1_000_000_000L / rate;
@@ -88,7 +88,7 @@ public final class ArchiveBenchmark {
             poller.join();
             var sorted = new ArrayList<>(lags);
             Collections.sort(sorted);
-            var pieces = backups.binlogs().epochs(MySqlProcess.CLUSTER).stream().mapToLong(e -> e.segments().size()).sum();
+            var pieces = backups.binlogs().epochs(mysql.archive()).stream().mapToLong(e -> e.segments().size()).sum();
             System.out.printf("%s: %d commits in %d s (%.0f/s), %d archived pieces, %d never archived; archive lag p50 %d ms, p99 %d ms, max %d ms%n",
                     store, n, seconds, n / (double) seconds, pieces, committed.size(), percentile(sorted, 50), percentile(sorted, 99),
                     sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
@@ -96,13 +96,13 @@ public final class ArchiveBenchmark {
     }
 
     /** Every 20 ms: which commits the pieces stored since the last look hold; each one's lag is counted once. */
-    private static void poll(InstanceBackups backups, ConcurrentHashMap<Long, Long> committed, List<Long> lags,
+    private static void poll(InstanceBackups backups, io.mysos.executor.backup.BinlogArchiveId archive, ConcurrentHashMap<Long, Long> committed, List<Long> lags,
             java.util.concurrent.atomic.AtomicBoolean done) {
         long archivedSeq = 0;
         long seen = 0;
         while (!done.get()) {
             try {
-                var fresh = backups.binlogs().segmentsAfter(MySqlProcess.CLUSTER, 1, seen);
+                var fresh = backups.binlogs().segmentsAfter(archive, 1, seen);
                 long now = System.nanoTime();
                 for (var piece : fresh) {
                     seen = Math.max(seen, piece.number());

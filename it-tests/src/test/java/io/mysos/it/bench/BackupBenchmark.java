@@ -68,7 +68,7 @@ public final class BackupBenchmark {
             System.out.printf("%-60s %6s    %7.1f s%n", "mariadb-backup --stream to /dev/null", "", toolSeconds);
 
             var source = new BackupSource("bench", instance.sandbox(), SandboxLayout.of(instance.sandbox()).configFile(),
-                    MySqlProcess.HOST, instance.port(), "mysos", instance.adminPassword(), "MariaDB", false);
+                    MySqlProcess.HOST, instance.port(), "mysos", instance.adminPassword(), "MariaDB", false, "");
             measure("file://", fileStore, source, scratch, copyRate);
 
             var conf = new Configuration();
