@@ -77,7 +77,10 @@ public final class BackupStore implements AutoCloseable {
         }
         try {
             // A private instance: Hadoop's cache would hand every caller the same one, and close it under them.
-            return new BackupStore(normalized, FileSystem.newInstance(normalized, conf));
+            var fs = FileSystem.newInstance(normalized, conf);
+            // file://: the raw file system. Hadoop's LocalFileSystem keeps a CRC file beside every file (a CRC32 for every
+            // 512 bytes, written and read through small buffers); every file already has its SHA-256 in the manifest.
+            return new BackupStore(normalized, fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs);
         } catch (IOException | RuntimeException e) {
             throw new BackupStoreException("cannot open the backup store " + normalized + ": " + e.getMessage(), e);
         }

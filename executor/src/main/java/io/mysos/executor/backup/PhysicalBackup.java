@@ -67,12 +67,7 @@ public final class PhysicalBackup {
             try (var run = ToolRun.start(command, source.sandbox())) {
                 stored = store.create(cluster, id, STREAM_FILE);
                 try (InputStream in = run.process().getInputStream()) {
-                    // Big chunks: the pipe, the digest and the store each cost per call.
-                    var buffer = new byte[BUFFER];
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        stored.write(buffer, 0, n);
-                    }
+                    OverlappedCopy.copy(in, stored, id);
                     stored.close();
                 } catch (IOException | RuntimeException e) {
                     // The store failed (or the tool's output did): stop the tool, drop the half-written file's stream.

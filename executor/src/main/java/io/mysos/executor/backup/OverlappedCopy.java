@@ -1,0 +1,97 @@
+package io.mysos.executor.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Copies a stream in whole chunks through a second thread: while the writer thread hashes and stores
+ * one chunk, the caller already reads the next from the tool's pipe, so reading, hashing and storing
+ * no longer take turns on one thread. Chunks are filled before they are handed over (a pipe gives 64
+ * KB a read), so the store sees few, large writes.
+ */
+final class OverlappedCopy {
+    static final int CHUNK = 4 << 20;
+    private static final int CHUNKS = 3;
+    private static final Chunk END = new Chunk(new byte[0], 0);
+
+    private record Chunk(byte[] bytes, int length) {}
+
+    private OverlappedCopy() {}
+
+    /**
+     * Copies everything of {@code in} to {@code out} (not closed). Stops at the first failure of either
+     * side and throws it: a failed write stops the reading too.
+     *
+     * @return the bytes copied
+     */
+    static long copy(InputStream in, OutputStream out, String name) throws IOException {
+        BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
+        BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
+        for (int i = 0; i < CHUNKS; i++) {
+            free.add(new Chunk(new byte[CHUNK], 0));
+        }
+        var failure = new IOException[1];
+        var writer = new Thread(() -> {
+            try {
+                while (true) {
+                    var chunk = full.take();
+                    if (chunk == END) {
+                        return;
+                    }
+                    if (failure[0] == null) {
+                        try {
+                            out.write(chunk.bytes(), 0, chunk.length());
+                        } catch (IOException | RuntimeException e) {
+                            synchronized (failure) {
+                                failure[0] = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                            }
+                        }
+                    }
+                    free.put(new Chunk(chunk.bytes(), 0));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "store-writer-" + name);
+        writer.setDaemon(true);
+        writer.start();
+        long total = 0;
+        try {
+            while (true) {
+                var buffer = free.take().bytes();
+                rethrow(failure);
+                int n = in.readNBytes(buffer, 0, buffer.length);
+                if (n > 0) {
+                    full.put(new Chunk(buffer, n));
+                    total += n;
+                }
+                if (n < buffer.length) {
+                    break;
+                }
+            }
+            full.put(END);
+            writer.join();
+            rethrow(failure);
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while copying " + name);
+        } finally {
+            if (writer.isAlive()) {
+                writer.interrupt();
+            }
+        }
+    }
+
+    private static void rethrow(IOException[] failure) throws IOException {
+        synchronized (failure) {
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+    }
+}
