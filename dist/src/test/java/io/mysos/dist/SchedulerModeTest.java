@@ -32,26 +32,21 @@ import rx.subjects.ReplaySubject;
 /** {@code mysos scheduler}: the API and the actors with the Mesos gateway, against a Mesos master simulation. */
 class SchedulerModeTest {
     private static final Protos.FrameworkID FRAMEWORK = Protos.FrameworkID.newBuilder().setValue("fw-1").build();
-    private static final Protos.AgentID AGENT = Protos.AgentID.newBuilder().setValue("agent-1").build();
 
     @TempDir
     Path dataDir;
 
     @Test
     void aClusterCreatedThroughTheApiIsLaunchedOnAMesosOffer() throws Exception {
-        var events = ReplaySubject.<Event>create();
-        var master = new MesosServerSimulation<>(events, ProtobufMessageCodecs.SCHEDULER_EVENT, ProtobufMessageCodecs.SCHEDULER_CALL,
-                (Call call) -> call.getType() == Call.Type.SUBSCRIBE);
-        master.start();
-        var mesos = SchedulerMode.mesosConfig("127.0.0.1:" + master.getServerPort(), Optional.of("dbs"), Optional.empty(),
-                Optional.empty(), Optional.of("1d"), Optional.empty(), Optional.empty(), List.of("http://repo/mysos.tar.gz"));
-        try (var scheduler = SchedulerMode.start(new SchedulerMode.Settings("127.0.0.1", 0, dataDir, dataDir.resolve("scheduler.key"), mesos))) {
-            assertTrue(master.awaitSubscribeCall(20, TimeUnit.SECONDS), "SUBSCRIBE arrives");
-            var info = master.getCallsReceived().get(0).getSubscribe().getFrameworkInfo();
+        try (var master = SimulatedMaster.start();
+                var scheduler = SchedulerMode.start(new SchedulerMode.Settings("127.0.0.1", 0, dataDir, dataDir.resolve("scheduler.key"),
+                        SchedulerMode.mesosConfig(master.address(), Optional.of("dbs"), Optional.empty(), Optional.empty(),
+                                Optional.of("1d"), Optional.empty(), Optional.empty(), List.of("http://repo/mysos.tar.gz"))))) {
+            assertTrue(master.awaitSubscribe(), "SUBSCRIBE arrives");
+            var info = master.calls().get(0).getSubscribe().getFrameworkInfo();
             assertEquals("dbs", info.getRole());
             assertEquals(86400.0, info.getFailoverTimeout());
-            events.onNext(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
-                    .setSubscribed(Event.Subscribed.newBuilder().setFrameworkId(FRAMEWORK).setHeartbeatIntervalSeconds(15)).build());
+            master.send(SimulatedMaster.subscribed(FRAMEWORK));
 
             // The gateway takes SUBSCRIBED asynchronously: until then changes are answered 503 "try again shortly", as a client would.
             var http = HttpClient.newHttpClient();
@@ -65,10 +60,10 @@ class SchedulerModeTest {
                 create = http.send(request, HttpResponse.BodyHandlers.ofString());
             }
             assertTrue(create.statusCode() / 100 == 2, "created: " + create.statusCode() + " " + create.body());
-            awaitCall(master, Call.Type.REVIVE);
+            master.awaitCall(Call.Type.REVIVE);
 
-            events.onNext(Event.newBuilder().setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addOffers(offer())).build());
-            var accept = awaitCall(master, Call.Type.ACCEPT).getAccept();
+            master.send(SimulatedMaster.offers(SimulatedMaster.offer("o-1", FRAMEWORK)));
+            var accept = master.awaitCall(Call.Type.ACCEPT).getAccept();
             // The instance's cpus, mem and disk are reserved for the role, its disk a persistent volume, in the ACCEPT of its LAUNCH.
             assertEquals(List.of(Protos.Offer.Operation.Type.RESERVE, Protos.Offer.Operation.Type.CREATE, Protos.Offer.Operation.Type.LAUNCH),
                     accept.getOperationsList().stream().map(Protos.Offer.Operation::getType).toList());
@@ -79,12 +74,10 @@ class SchedulerModeTest {
             assertTrue(task.getExecutor().getCommand().getUris(0).getExtract());
             assertFalse(task.getData().toStringUtf8().contains("orders-secret-1"), "no password in clear");
 
-            events.onNext(Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder()
-                    .setStatus(Protos.TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(AGENT)
+            master.send(Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder()
+                    .setStatus(Protos.TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(SimulatedMaster.AGENT)
                             .setState(Protos.TaskState.TASK_RUNNING).setUuid(ByteString.copyFromUtf8("0123456789abcdef")))).build());
-            assertEquals(task.getTaskId(), awaitCall(master, Call.Type.ACKNOWLEDGE).getAcknowledge().getTaskId());
-        } finally {
-            master.shutdown();
+            assertEquals(task.getTaskId(), master.awaitCall(Call.Type.ACKNOWLEDGE).getAcknowledge().getTaskId());
         }
     }
 
@@ -120,31 +113,5 @@ class SchedulerModeTest {
         } finally {
             System.setErr(original);
         }
-    }
-
-    private static Protos.Offer offer() {
-        return Protos.Offer.newBuilder().setId(Protos.OfferID.newBuilder().setValue("o-1")).setFrameworkId(FRAMEWORK)
-                .setAgentId(AGENT).setHostname("127.0.0.1")
-                .addResources(scalar("cpus", 4)).addResources(scalar("mem", 8192)).addResources(scalar("disk", 50000))
-                .addResources(Protos.Resource.newBuilder().setName("ports").setType(Protos.Value.Type.RANGES).setRole("*")
-                        .setRanges(Protos.Value.Ranges.newBuilder().addRange(Protos.Value.Range.newBuilder().setBegin(31000).setEnd(31099))))
-                .build();
-    }
-
-    private static Protos.Resource scalar(String name, double value) {
-        return Protos.Resource.newBuilder().setName(name).setType(Protos.Value.Type.SCALAR).setRole("*")
-                .setScalar(Protos.Value.Scalar.newBuilder().setValue(value)).build();
-    }
-
-    private static Call awaitCall(MesosServerSimulation<Event, Call> master, Call.Type type) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = master.getCallsReceived().stream().filter(c -> c.getType() == type).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + type + " call in " + master.getCallsReceived());
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * passwords and a {@link TaskRunner} per instance reporting to a {@link RecordingListener}.
  * {@link #close} kills every mysqld started under its temp dir and deletes it, also after a failure.
  */
-public final class MySqlProcess implements AutoCloseable {
+public final class MySqlProcess implements AutoCloseable, org.junit.jupiter.api.extension.AfterEachCallback {
     public static final String HOST = "127.0.0.1";
     public static final String CLUSTER = "test";
     public static final String CLUSTER_USER = "app";
@@ -207,6 +207,12 @@ public final class MySqlProcess implements AutoCloseable {
             Optional<String> restoreTo) {
         return new TaskData(TaskId.of(CLUSTER, serverId), CLUSTER, serverId, HOST, port, size, CLUSTER_USER, key.seal(userPassword),
                 key.seal(adminPassword), backupId, semiSync, restoreTo, life);
+    }
+
+    /** As a test's {@code @RegisterExtension} field: everything it started is stopped after each test, also when it failed. */
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -12,9 +12,8 @@ import io.mysos.executor.mysql.MySqlInstallation.Flavor;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two real instances whose histories forked (each committed a transaction the other lacks, as after
@@ -23,17 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class DivergedHistoryTest {
     private static final Duration REPLICATION = Duration.ofSeconds(15);
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void twoInstancesThatEachCommittedWhatTheOtherLacksCompareAsDiverged() throws Exception {

@@ -24,9 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +37,8 @@ class FailoverTest {
     private static final Logger log = LoggerFactory.getLogger(FailoverTest.class);
     private static final Duration QUIET = Duration.ofMillis(500);
     private static final Duration REPLICATION = Duration.ofSeconds(15);
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void queryPositionFencesAWritableMasterAndReportsItsPosition() throws Exception {

@@ -12,23 +12,13 @@ import io.mysos.executor.mysql.SandboxLayout;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What happens to an instance whose files are taken away, that is killed while it starts, or that will not come back. */
 class InstanceHardeningTest {
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void aMasterWhoseDataDirectoryIsDeletedFailsAndStopsTakingWrites() throws Exception {

@@ -9,9 +9,8 @@ import io.mysos.executor.MySqlProcess;
 import io.mysos.executor.MySqlProcess.Instance;
 import java.sql.SQLException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On Mesos a failed instance is relaunched on its persistent volume as a new task, so its mysqld runs
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RelaunchOnItsDataTest {
     private static final Duration REPLICATION = Duration.ofSeconds(20);
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void aMasterRelaunchedOnItsDataUnderANewServerIdKeepsItsHistoryAndFollowsItsSuccessor() throws Exception {

@@ -9,9 +9,8 @@ import io.mysos.core.protocol.ExecutorReport;
 import io.mysos.executor.MySqlProcess;
 import java.sql.SQLException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A replica's health checks tell the scheduler how far behind its master it is, against real
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicationLagTest {
     private static final int BACKLOG = 200;
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void aReplicaFedABacklogReportsCatchingUpThenInSync() throws Exception {

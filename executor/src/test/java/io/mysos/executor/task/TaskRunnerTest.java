@@ -23,25 +23,15 @@ import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The task runner against real mysqld processes, checked the way an operator would check them. */
 class TaskRunnerTest {
     private static final Duration QUIET = Duration.ofMillis(500);
     private static final Duration REPLICATION = Duration.ofSeconds(15);
-    private MySqlProcess mysql;
-
-    @BeforeEach
-    void setUp() {
-        mysql = new MySqlProcess();
-    }
-
-    @AfterEach
-    void tearDown() {
-        mysql.close();
-    }
+    @RegisterExtension
+    final MySqlProcess mysql = new MySqlProcess();
 
     @Test
     void launchReportsRunningAndAcceptsAdminLogin() throws Exception {

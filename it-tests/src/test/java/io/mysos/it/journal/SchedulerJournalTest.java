@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.mesosphere.mesos.rx.java.protobuf.ProtobufMessageCodecs;
-import com.mesosphere.mesos.rx.java.test.simulation.MesosServerSimulation;
 import io.mysos.dist.LocalSettings;
 import io.mysos.dist.SchedulerMode;
+import io.mysos.dist.SimulatedMaster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import rx.subjects.ReplaySubject;
 
 /**
  * {@code mysos scheduler --journal} on the PostgreSQL and MariaDB servers of this machine: the
@@ -33,7 +30,6 @@ import rx.subjects.ReplaySubject;
  */
 class SchedulerJournalTest {
     private static final Protos.FrameworkID FRAMEWORK = Protos.FrameworkID.newBuilder().setValue("fw-journal").build();
-    private static final Protos.AgentID AGENT = Protos.AgentID.newBuilder().setValue("agent-1").build();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -56,27 +52,23 @@ class SchedulerJournalTest {
     private void aRestartedSchedulerKeepsItsFrameworkAndClusters(ScratchJournal journal) throws Exception {
         var settings = new LocalSettings.Journal(journal.kind(), Optional.of(journal.url()), journal.user(), journal.password());
         String taskId;
-        var first = master();
-        try (var scheduler = SchedulerMode.start(settings(first, settings))) {
-            assertTrue(first.master.awaitSubscribeCall(WAIT.toSeconds(), TimeUnit.SECONDS), "SUBSCRIBE arrives");
-            assertEquals("", first.master.getCallsReceived().get(0).getSubscribe().getFrameworkInfo().getId().getValue(),
-                    "a new journal has no framework id");
-            first.events.onNext(subscribed());
+        try (var master = SimulatedMaster.start(); var scheduler = SchedulerMode.start(settings(master, settings))) {
+            assertTrue(master.awaitSubscribe(), "SUBSCRIBE arrives");
+            assertEquals("", master.calls().get(0).getSubscribe().getFrameworkInfo().getId().getValue(), "a new journal has no framework id");
+            master.send(SimulatedMaster.subscribed(FRAMEWORK));
             var create = HttpRequest.newBuilder(api(scheduler, "/clusters/orders"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("cluster_user=app&num_nodes=1&cluster_password=orders-secret-1")).build();
             var created = sendUntilNot503(create);
             assertEquals(2, created.statusCode() / 100, created.statusCode() + " " + created.body());
-            awaitCall(first.master, Call.Type.REVIVE);
-            first.events.onNext(Event.newBuilder().setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addOffers(offer())).build());
-            var task = awaitCall(first.master, Call.Type.ACCEPT).getAccept().getOperations(2).getLaunch().getTaskInfos(0);
+            master.awaitCall(Call.Type.REVIVE);
+            master.send(SimulatedMaster.offers(SimulatedMaster.offer("o-1", FRAMEWORK)));
+            var task = master.awaitCall(Call.Type.ACCEPT).getAccept().getOperations(2).getLaunch().getTaskInfos(0);
             taskId = task.getTaskId().getValue();
-            first.events.onNext(Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder()
-                    .setStatus(Protos.TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(AGENT)
+            master.send(Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder()
+                    .setStatus(Protos.TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(SimulatedMaster.AGENT)
                             .setState(Protos.TaskState.TASK_RUNNING).setUuid(ByteString.copyFromUtf8("0123456789abcdef")))).build());
-            awaitCall(first.master, Call.Type.ACKNOWLEDGE);
-        } finally {
-            first.master.shutdown();
+            master.awaitCall(Call.Type.ACKNOWLEDGE);
         }
 
         // In that journal, not in an H2 file under the data directory.
@@ -86,42 +78,24 @@ class SchedulerJournalTest {
                 "the framework id is in the " + journal.kind() + " journal");
         assertFalse(java.nio.file.Files.exists(dataDir.resolve("journal")), "no H2 journal under the data directory");
 
-        var second = master();
-        try (var scheduler = SchedulerMode.start(settings(second, settings))) {
-            assertTrue(second.master.awaitSubscribeCall(WAIT.toSeconds(), TimeUnit.SECONDS), "SUBSCRIBE arrives");
-            assertEquals(FRAMEWORK, second.master.getCallsReceived().get(0).getSubscribe().getFrameworkInfo().getId(),
+        try (var master = SimulatedMaster.start(); var scheduler = SchedulerMode.start(settings(master, settings))) {
+            assertTrue(master.awaitSubscribe(), "SUBSCRIBE arrives");
+            assertEquals(FRAMEWORK, master.calls().get(0).getSubscribe().getFrameworkInfo().getId(),
                     "the restarted scheduler subscribes as the framework its journal recorded");
-            second.events.onNext(subscribed());
-            var reconcile = awaitCall(second.master, Call.Type.RECONCILE).getReconcile();
+            master.send(SimulatedMaster.subscribed(FRAMEWORK));
+            var reconcile = master.awaitCall(Call.Type.RECONCILE).getReconcile();
             assertEquals(List.of(taskId), reconcile.getTasksList().stream().map(t -> t.getTaskId().getValue()).toList());
             var cluster = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api(scheduler, "/clusters/orders")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, cluster.statusCode(), cluster.body());
             assertTrue(cluster.body().contains(taskId), cluster.body());
-        } finally {
-            second.master.shutdown();
         }
     }
 
-    private record Master(MesosServerSimulation<Event, Call> master, ReplaySubject<Event> events) {}
-
-    private static Master master() {
-        var events = ReplaySubject.<Event>create();
-        var master = new MesosServerSimulation<>(events, ProtobufMessageCodecs.SCHEDULER_EVENT, ProtobufMessageCodecs.SCHEDULER_CALL,
-                (Call call) -> call.getType() == Call.Type.SUBSCRIBE);
-        master.start();
-        return new Master(master, events);
-    }
-
-    private SchedulerMode.Settings settings(Master master, LocalSettings.Journal journal) {
-        var mesos = SchedulerMode.mesosConfig("127.0.0.1:" + master.master.getServerPort(), Optional.of("dbs"), Optional.empty(),
+    private SchedulerMode.Settings settings(SimulatedMaster master, LocalSettings.Journal journal) {
+        var mesos = SchedulerMode.mesosConfig(master.address(), Optional.of("dbs"), Optional.empty(),
                 Optional.empty(), Optional.of("1d"), Optional.empty(), Optional.empty(), List.of("http://repo/mysos.tar.gz"));
         return new SchedulerMode.Settings("127.0.0.1", 0, dataDir, dataDir.resolve("scheduler.key"), mesos, journal);
-    }
-
-    private static Event subscribed() {
-        return Event.newBuilder().setType(Event.Type.SUBSCRIBED)
-                .setSubscribed(Event.Subscribed.newBuilder().setFrameworkId(FRAMEWORK).setHeartbeatIntervalSeconds(15)).build();
     }
 
     private static URI api(SchedulerMode scheduler, String path) {
@@ -138,31 +112,5 @@ class SchedulerJournalTest {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         }
         return response;
-    }
-
-    private static Protos.Offer offer() {
-        return Protos.Offer.newBuilder().setId(Protos.OfferID.newBuilder().setValue("o-1")).setFrameworkId(FRAMEWORK)
-                .setAgentId(AGENT).setHostname("127.0.0.1")
-                .addResources(scalar("cpus", 4)).addResources(scalar("mem", 8192)).addResources(scalar("disk", 50000))
-                .addResources(Protos.Resource.newBuilder().setName("ports").setType(Protos.Value.Type.RANGES).setRole("*")
-                        .setRanges(Protos.Value.Ranges.newBuilder().addRange(Protos.Value.Range.newBuilder().setBegin(31000).setEnd(31099))))
-                .build();
-    }
-
-    private static Protos.Resource scalar(String name, double value) {
-        return Protos.Resource.newBuilder().setName(name).setType(Protos.Value.Type.SCALAR).setRole("*")
-                .setScalar(Protos.Value.Scalar.newBuilder().setValue(value)).build();
-    }
-
-    private static Call awaitCall(MesosServerSimulation<Event, Call> master, Call.Type type) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = master.getCallsReceived().stream().filter(c -> c.getType() == type).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + type + " call in " + master.getCallsReceived());
     }
 }
