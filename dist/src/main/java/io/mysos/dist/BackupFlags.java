@@ -44,8 +44,36 @@ final class BackupFlags {
                 .withValue("mysos.backup.hadoop-conf", ConfigValueFactory.fromAnyRef(hadoopConf.map(Path::toString).orElse("")));
     }
 
+    /**
+     * How often a master's binary log is archived: {@code 500ms}, {@code 1s}, {@code 5s}, {@code 1m}; {@code 0} or
+     * {@code off}: never. Blank: the default, every second.
+     */
+    static java.time.Duration archiveInterval(String flag) {
+        if (flag == null || flag.isBlank()) {
+            return io.mysos.executor.backup.BinlogArchiver.INTERVAL;
+        }
+        var text = flag.trim().toLowerCase(java.util.Locale.ROOT);
+        if (text.equals("0") || text.equals("off")) {
+            return java.time.Duration.ZERO;
+        }
+        var m = java.util.regex.Pattern.compile("([0-9]{1,6})(ms|s|m)").matcher(text);
+        if (!m.matches()) {
+            throw new InvalidInputException("--archive-interval must look like 500ms, 1s or 1m (or off), not '" + flag + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        var interval = switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            default -> java.time.Duration.ofMinutes(n);
+        };
+        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new InvalidInputException("--archive-interval must be from 100ms to 1h (or off), not '" + flag + "'");
+        }
+        return interval;
+    }
+
     /** The executor side of the store, for tasks run in this process; a local root is created. */
-    static Optional<InstanceBackups> instanceBackups(URI root, Optional<Path> hadoopConf) {
+    static Optional<InstanceBackups> instanceBackups(URI root, Optional<Path> hadoopConf, java.time.Duration archiveInterval) {
         if ("file".equals(root.getScheme())) {
             try {
                 Files.createDirectories(Path.of(root));
@@ -53,6 +81,6 @@ final class BackupFlags {
                 throw new InvalidInputException("cannot create the backup directory " + root + ": " + e.getMessage());
             }
         }
-        return Optional.of(InstanceBackups.at(root, hadoopConf));
+        return Optional.of(InstanceBackups.at(root, hadoopConf).withArchiveInterval(archiveInterval));
     }
 }

@@ -24,6 +24,11 @@ final class MesosExecutorCommand implements Callable<Integer> {
                     + "(default: $MYSOS_KEY_FILE, e.g. from the agent's --executor_environment_variables).")
     Path keyFile;
 
+    @Option(names = "--archive-interval", defaultValue = "${env:MYSOS_ARCHIVE_INTERVAL}",
+            description = "How often a master's binary log is archived into the store: 500ms, 1s, 1m, or off "
+                    + "(default: $MYSOS_ARCHIVE_INTERVAL, else 1s).")
+    String archiveInterval;
+
     @Option(names = "--backup-root", defaultValue = "${env:MYSOS_BACKUP_ROOT}",
             description = "The backup store, as the scheduler's --backup-root (default: $MYSOS_BACKUP_ROOT; none: no backups).")
     String backupRoot;
@@ -50,7 +55,9 @@ final class MesosExecutorCommand implements Callable<Integer> {
         }
         java.util.Optional<io.mysos.executor.backup.InstanceBackups> backups;
         try {
-            backups = BackupFlags.root(backupRoot).map(root -> io.mysos.executor.backup.InstanceBackups.at(root, BackupFlags.conf(hadoopConf)));
+            var interval = BackupFlags.archiveInterval(archiveInterval);
+            backups = BackupFlags.root(backupRoot).map(root -> io.mysos.executor.backup.InstanceBackups.at(root, BackupFlags.conf(hadoopConf))
+                    .withArchiveInterval(interval));
         } catch (InvalidInputException | io.mysos.executor.backup.BackupStoreException e) {
             System.err.println("mysos executor: " + e.getMessage());
             return 2;

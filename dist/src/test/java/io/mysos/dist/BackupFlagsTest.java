@@ -47,4 +47,18 @@ class BackupFlagsTest {
         new CommandLine(command).parseArgs("--master", "m:5050", "--backup-root", "hdfs://nn/mysos");
         assertEquals(Optional.of(URI.create("hdfs://nn/mysos")), command.settings().backupRoot());
     }
+
+    @Test
+    void theArchiveIntervalIsEverySecondUnlessSaidOtherwise() {
+        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval(null));
+        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval(" "));
+        assertEquals(java.time.Duration.ofMillis(500), BackupFlags.archiveInterval("500ms"));
+        assertEquals(java.time.Duration.ofSeconds(5), BackupFlags.archiveInterval("5s"));
+        assertEquals(java.time.Duration.ofMinutes(1), BackupFlags.archiveInterval("1m"));
+        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("off"));
+        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("0"));
+        for (var bad : new String[] {"soon", "1h", "10ms", "-1s", "2m30s", "90m"}) {
+            assertThrows(InvalidInputException.class, () -> BackupFlags.archiveInterval(bad), bad);
+        }
+    }
 }

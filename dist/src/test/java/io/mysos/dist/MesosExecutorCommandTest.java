@@ -85,4 +85,15 @@ class MesosExecutorCommandTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
         assertEquals(Files.readString(file).trim(), KeyFile.load(file).toText());
     }
+
+    @Test
+    void refusesAnArchiveIntervalItCannotRead() throws IOException {
+        var file = dir.resolve("scheduler.key");
+        Files.writeString(file, SchedulerKey.generate().toText());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        var result = run(agentSets(dir), "--key-file", file.toString(), "--backup-root", dir.resolve("store").toUri().toString(),
+                "--archive-interval", "soon");
+        assertEquals(2, result.exit());
+        assertEquals("mysos executor: --archive-interval must look like 500ms, 1s or 1m (or off), not 'soon'\n", result.err());
+    }
 }
