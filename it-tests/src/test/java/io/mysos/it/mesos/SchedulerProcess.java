@@ -25,14 +25,9 @@ final class SchedulerProcess implements AutoCloseable {
 
     /** Starts it and waits until {@code GET /health} answers 200: subscribed to the master. */
     static SchedulerProcess start(Path dataDir, int apiPort, List<String> options, Duration ready) throws Exception {
-        var java = ProcessHandle.current().info().command().orElse("java");
-        var command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.mysos.dist.Mysos", "scheduler",
-                "--data-dir", dataDir.toString(), "--api-port", String.valueOf(apiPort)));
-        command.addAll(options);
-        Files.createDirectories(dataDir);
-        var log = dataDir.resolve("scheduler-" + System.currentTimeMillis() + ".log");
-        var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        var scheduler = new SchedulerProcess(process, log, new Api(apiPort));
+        var scheduler = launch(dataDir, apiPort, options);
+        var process = scheduler.process;
+        var log = scheduler.log;
         var deadline = System.nanoTime() + ready.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -49,6 +44,26 @@ final class SchedulerProcess implements AutoCloseable {
         }
         scheduler.kill();
         throw new AssertionError("mysos scheduler did not subscribe to Mesos within " + ready + ":\n" + Files.readString(log));
+    }
+
+    /** Starts {@code mysos scheduler} (this build's classes) with its output in a log under {@code dataDir}; does not wait. */
+    static SchedulerProcess launch(Path dataDir, int apiPort, List<String> options) throws java.io.IOException {
+        var java = ProcessHandle.current().info().command().orElse("java");
+        var command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.mysos.dist.Mysos", "scheduler",
+                "--data-dir", dataDir.toString(), "--api-port", String.valueOf(apiPort)));
+        command.addAll(options);
+        Files.createDirectories(dataDir);
+        var log = dataDir.resolve("scheduler-" + System.currentTimeMillis() + ".log");
+        var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new SchedulerProcess(process, log, new Api(apiPort));
+    }
+
+    /** Its exit status, once it ended by itself within {@code timeout}. */
+    int awaitExit(Duration timeout) throws Exception {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("mysos scheduler still runs after " + timeout + ":\n" + log());
+        }
+        return process.exitValue();
     }
 
     Api api() {
