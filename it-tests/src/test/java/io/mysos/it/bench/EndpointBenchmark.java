@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write (4 threads) after a
+ * The read-write endpoint against the master itself, in one run: sysbench oltp_read_write (4 threads by default) after a
  * 10 s warm-up of each arm, then rounds (default 2) in which the master, the endpoint and, when haproxy is
  * installed, HAProxy in TCP mode in front of the master each take 20 s, in an order that rotates: throughput
  * against the master's in the same round, the p99 latency added, and the CPU time the proxy (the endpoints'
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * disturbs far less than throughput. Then the outage on kill -9 of the master (default 5 failovers), seen from
  * the client's side through the endpoint: by a JDBC writer (from the kill to its next acknowledged insert) and
  * by sysbench reconnecting by itself ({@code sysbench/oltp_read_write_reconnect.lua}: seconds of its 1-second
- * reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers]}.
+ * reports without a transaction). Run it with {@code bin/bench endpoints [rounds] [failovers] [threads]}.
  */
 public final class EndpointBenchmark {
     private EndpointBenchmark() {}
@@ -63,9 +63,13 @@ public final class EndpointBenchmark {
         return processes.stream().mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
     }
 
+    /** sysbench's client threads: 4 saturate two cores; 1 or 2 leave them room. */
+    private static int threads = 4;
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int failovers = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         var dataDir = Files.createTempDirectory("mysos-bench-endpoints-");
         try (var stack = LocalStack.startInProcess(dataDir)) {
             var api = stack.api();
@@ -146,7 +150,7 @@ public final class EndpointBenchmark {
             }
             System.out.println(line);
         }
-        System.out.printf("sysbench oltp_read_write, 4 threads, %d rounds of 20 s, medians [min-max]:%n", rounds);
+        System.out.printf("sysbench oltp_read_write, %d threads, %d rounds of 20 s, medians [min-max]:%n", threads, rounds);
         System.out.printf("  master %s tps, p99 %s ms; mysqld cpu per transaction %s us%n", spread(master, m -> m.run().tps(), "%.1f"),
                 spread(master, m -> m.run().p99(), "%.2f"), spread(master, Measured::mysqldCpuMicros, "%.0f"));
         for (var arm : arms.subList(1, arms.size())) {
@@ -334,7 +338,7 @@ public final class EndpointBenchmark {
     }
 
     private static List<String> load(int seconds) {
-        return List.of("--threads=4", "--time=" + seconds, "--percentile=99", "run");
+        return List.of("--threads=" + threads, "--time=" + seconds, "--percentile=99", "run");
     }
 
     private static List<String> command(String address, String password, List<String> rest) {
