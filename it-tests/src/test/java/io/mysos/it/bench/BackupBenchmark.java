@@ -53,7 +53,7 @@ public final class BackupBenchmark {
 
             // mariadb-backup's own speed, into nothing: what the store and the checksums add is the rest.
             var options = instance.sandbox().resolve("bench-client.cnf");
-            Files.writeString(options, "!include " + SandboxLayout.of(instance.sandbox()).configFile() + "\n[mariadb-backup]\nuser=mysos\n"
+            Files.writeString(options, "!include " + SandboxLayout.of(instance.sandbox()).configFile() + "\n[mariadb-backup]\nuser=" + io.mysos.core.protocol.TaskData.ADMIN_USER + "\n"
                     + "password=" + instance.adminPassword() + "\nhost=" + MySqlProcess.HOST + "\nport=" + instance.port() + "\n");
             var toolScratch = Files.createDirectories(scratch.resolve("tool-scratch"));
             began = System.nanoTime();
@@ -68,7 +68,7 @@ public final class BackupBenchmark {
             System.out.printf("%-60s %6s    %7.1f s%n", "mariadb-backup --stream to /dev/null", "", toolSeconds);
 
             var source = new BackupSource("bench", instance.sandbox(), SandboxLayout.of(instance.sandbox()).configFile(),
-                    MySqlProcess.HOST, instance.port(), "mysos", instance.adminPassword(), "MariaDB", false, "");
+                    MySqlProcess.HOST, instance.port(), io.mysos.core.protocol.TaskData.ADMIN_USER, instance.adminPassword(), "MariaDB", false, "");
             measure("file://", fileStore, source, scratch, copyRate);
 
             var conf = new Configuration();
@@ -104,7 +104,7 @@ public final class BackupBenchmark {
     /** Rows of random text until InnoDB holds about {@code megabytes}: doubling a table with INSERT ... SELECT. */
     private static void load(MySqlProcess.Instance instance, long megabytes) throws Exception {
         var url = "jdbc:mysql://" + MySqlProcess.HOST + ":" + instance.port() + "/?useSSL=false&allowPublicKeyRetrieval=true";
-        try (var connection = java.sql.DriverManager.getConnection(url, "mysos", instance.adminPassword());
+        try (var connection = java.sql.DriverManager.getConnection(url, io.mysos.core.protocol.TaskData.ADMIN_USER, instance.adminPassword());
                 var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE bench");
             statement.execute("CREATE TABLE bench.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(1000)) ENGINE=InnoDB");
