@@ -169,28 +169,14 @@ public final class JdbcMySqlControl implements MySqlControl {
      */
     public void startHistoryAt(String gtids) {
         run("start the GTID history at " + gtids, connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("STOP ALL SLAVES");
-                statement.execute("RESET SLAVE ALL");
-                statement.execute("RESET MASTER");
-            }
-            for (var variable : new String[] {"gtid_binlog_state", "gtid_slave_pos"}) {
-                try (var set = connection.prepareStatement("SET GLOBAL " + variable + " = ?")) {
-                    set.setString(1, gtids);
-                    set.execute();
-                }
-            }
+            GtidHistory.startAt(connection, gtids);
             return null;
         });
     }
 
     /**
-     * For a data directory that an earlier task wrote (an instance relaunched on its persistent volume):
-     * it runs under a new server_id, and MariaDB would no longer count the GTIDs it binlogged as a
-     * master as applied, so it would report too little and ask its new master for its own history again
-     * (error 1236, "the slave position is not in the master's binlog"). Makes gtid_slave_pos hold, per
-     * domain, the later of what it applied as a replica and what its binary log holds. A history that
-     * diverged from the cluster's still fails at the new master, as it must.
+     * For a data directory an earlier task wrote (an instance relaunched on its persistent volume), which now
+     * runs under a new server_id: see {@link GtidHistory#keepUnderNewServerId}.
      *
      * @return the position it now reports, when it had to change it
      */
@@ -198,33 +184,7 @@ public final class JdbcMySqlControl implements MySqlControl {
         if (!dialect.currentPositionTiedToServerId()) {
             return Optional.empty();
         }
-        return run("keep the GTID history of the data directory", connection -> {
-            try (var statement = connection.createStatement()) {
-                String binlogged;
-                String applied;
-                try (var rs = statement.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos, @@GLOBAL.gtid_slave_pos")) {
-                    rs.next();
-                    binlogged = Optional.ofNullable(rs.getString(1)).orElse("");
-                    applied = Optional.ofNullable(rs.getString(2)).orElse("");
-                }
-                var before = dialect.gtidPosition(applied);
-                var history = before.union(dialect.gtidPosition(binlogged));
-                if (history.equals(before)) {
-                    return Optional.<Position>empty();
-                }
-                // gtid_slave_pos cannot change under a running slave; it restarts on the history it now has.
-                boolean replicating = readSource(statement).isPresent();
-                statement.execute("STOP ALL SLAVES");
-                try (var set = connection.prepareStatement("SET GLOBAL gtid_slave_pos = ?")) {
-                    set.setString(1, history.value());
-                    set.execute();
-                }
-                if (replicating) {
-                    statement.execute(dialect.startReplica());
-                }
-                return Optional.of(history);
-            }
-        });
+        return run("keep the GTID history of the data directory", connection -> GtidHistory.keepUnderNewServerId(connection, dialect));
     }
 
     /** Where the binary log is and goes (a master's archiver reads it every second). */

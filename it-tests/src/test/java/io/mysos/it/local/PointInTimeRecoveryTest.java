@@ -99,8 +99,12 @@ class PointInTimeRecoveryTest {
         var end = gtidBinlogPos(newMaster, password);
         var recoverable = awaitRecoverable("relay", r -> GtidState.parse(r.path("position").asText()).covers(end));
         assertFalse(recoverable.has("gap"), recoverable.toString());
-        try (var epochs = Files.list(dataDir.resolve("backups/relay/binlogs"))) {
-            assertTrue(epochs.count() >= 2, "an archive for each master's epoch");
+        try (var lives = Files.list(dataDir.resolve("backups/relay/binlogs"))) {
+            var life = lives.toList();
+            assertEquals(1, life.size(), "one archive for the name's one life: " + life);
+            try (var epochs = Files.list(life.get(0))) {
+                assertTrue(epochs.count() >= 2, "an archive for each master's epoch");
+            }
         }
 
         var copyPassword = api.create("relay2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
