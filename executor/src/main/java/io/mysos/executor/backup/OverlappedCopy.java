@@ -29,12 +29,22 @@ final class OverlappedCopy {
      * @return the bytes copied
      */
     static long copy(InputStream in, OutputStream out, String name) throws IOException {
+        return copy(in, out, name, false);
+    }
+
+    /**
+     * Like {@link #copy(InputStream, OutputStream, String)}; with {@code readToTheEnd}, a failed write (the
+     * tool reading {@code out} stopped, having found damage) stops the writing only: everything of {@code in}
+     * is still read, so that a checksum over it covers the whole file.
+     */
+    static long copy(InputStream in, OutputStream out, String name, boolean readToTheEnd) throws IOException {
         BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
         BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new Chunk(new byte[CHUNK], 0));
         }
         var failure = new IOException[1];
+        var writing = new boolean[] {true};
         var writer = new Thread(() -> {
             try {
                 while (true) {
@@ -42,12 +52,16 @@ final class OverlappedCopy {
                     if (chunk == END) {
                         return;
                     }
-                    if (failure[0] == null) {
+                    if (failure[0] == null && writing[0]) {
                         try {
                             out.write(chunk.bytes(), 0, chunk.length());
                         } catch (IOException | RuntimeException e) {
-                            synchronized (failure) {
-                                failure[0] = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                            if (readToTheEnd) {
+                                writing[0] = false;
+                            } else {
+                                synchronized (failure) {
+                                    failure[0] = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                                }
                             }
                         }
                     }

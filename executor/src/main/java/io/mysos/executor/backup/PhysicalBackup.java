@@ -30,7 +30,6 @@ public final class PhysicalBackup {
     /** mariadb-backup's report of the consistent point: "GTID of the last change '0-1-42'". */
     private static final Pattern LAST_GTID = Pattern.compile("GTID of the last change '([^']*)'");
     private static final Pattern SLAVE_POS = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'");
-    private static final int BUFFER = 1 << 20;
 
     private final BackupTools tools;
     private final BackupStore store;
@@ -132,7 +131,10 @@ public final class PhysicalBackup {
         long bytes;
         try (var unpack = ToolRun.start(List.of(tools.mbstream().orElseThrow().toString(), "-x", "-C", target.toString()), target)) {
             try (var in = new DigestInputStream(store.open(backup, entry.name()), digest)) {
-                bytes = copy(in, unpack.process().getOutputStream());
+                // The store is read (and hashed) while mbstream unpacks the chunk before.
+                var toTool = unpack.process().getOutputStream();
+                bytes = OverlappedCopy.copy(in, toTool, backup.fullId(), true);
+                closeQuietly(toTool);
             } catch (org.apache.hadoop.fs.ChecksumException e) {
                 throw new BackupFailedException("backup " + backup.fullId() + " is damaged: " + entry.name()
                         + " fails the store's own checksum at byte " + e.getPos() + "; the instance was not started", e);
@@ -149,33 +151,6 @@ public final class PhysicalBackup {
             unpack.process().getInputStream().transferTo(OutputStream.nullOutputStream());
             unpack.awaitSuccess();
         }
-    }
-
-    /**
-     * Copies {@code in} to the tool's stdin and closes it; returns how many bytes were read. If the tool
-     * stops reading (it found damage), the rest is still read, so the checksum covers the whole file.
-     */
-    private static long copy(InputStream in, OutputStream out) throws IOException {
-        var buffer = new byte[BUFFER];
-        long total = 0;
-        boolean writing = true;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (writing) {
-                try {
-                    out.write(buffer, 0, n);
-                } catch (IOException toolStopped) {
-                    writing = false;
-                }
-            }
-            total += n;
-        }
-        try {
-            out.close();
-        } catch (IOException toolStopped) {
-            // its exit code says why
-        }
-        return total;
     }
 
     /** The GTID position mariadb-backup reported for the backup's consistent point. */

@@ -63,6 +63,25 @@ class OverlappedCopyTest {
     }
 
     @Test
+    void aToolThatStopsReadingStillHasTheWholeInputReadWhenAskedTo() throws IOException {
+        var data = new byte[2 * OverlappedCopy.CHUNK + 7];
+        new Random(7).nextBytes(data);
+        var stopped = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        assertEquals(data.length, OverlappedCopy.copy(new ByteArrayInputStream(data), stopped, "test", true),
+                "every byte read, for the checksum over the whole file");
+    }
+
+    @Test
     void aFailingSourceFailsTheCopy() {
         var broken = new InputStream() {
             @Override
