@@ -46,17 +46,7 @@ class OverlappedCopyTest {
                 return len;
             }
         };
-        var full = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                throw new IOException("No space left on device");
-            }
-        };
+        var full = failing("No space left on device");
         var e = assertThrows(IOException.class, () -> OverlappedCopy.copy(endless, full, "test"));
         assertEquals("No space left on device", e.getMessage());
         assertTrue(read.get() <= 5L * OverlappedCopy.CHUNK, "it stopped reading soon after: " + read.get() + " bytes");
@@ -66,17 +56,7 @@ class OverlappedCopyTest {
     void aToolThatStopsReadingStillHasTheWholeInputReadWhenAskedTo() throws IOException {
         var data = new byte[2 * OverlappedCopy.CHUNK + 7];
         new Random(7).nextBytes(data);
-        var stopped = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                throw new IOException("Broken pipe");
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                throw new IOException("Broken pipe");
-            }
-        };
+        var stopped = failing("Broken pipe");
         assertEquals(data.length, OverlappedCopy.copy(new ByteArrayInputStream(data), stopped, "test", true),
                 "every byte read, for the checksum over the whole file");
     }
@@ -91,6 +71,21 @@ class OverlappedCopyTest {
         };
         var e = assertThrows(IOException.class, () -> OverlappedCopy.copy(broken, OutputStream.nullOutputStream(), "test"));
         assertEquals("Broken pipe", e.getMessage());
+    }
+
+    /** A store, or a tool's stdin, whose every write fails with {@code message}. */
+    private static OutputStream failing(String message) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException(message);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException(message);
+            }
+        };
     }
 
     /** Hands out at most {@code most} bytes a read, as a pipe does. */
