@@ -13,9 +13,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backups through the API of a real {@code mysos local} with real mysqld and mariadb-backup, into its
@@ -25,26 +24,13 @@ import org.junit.jupiter.api.Test;
 class BackupTest {
     private static final Duration READY = Duration.ofSeconds(120);
     private static final Duration BACKUP = Duration.ofSeconds(180);
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-it-backup-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-it-backup-");
 
     @Test
     void aBackupOfAThreeNodeClusterRestoresANewClusterWithTheSameDataOnEveryInstance() throws Exception {
-        var password = api.create("source", form("cluster_user", "app", "num_nodes", "3"));
-        var master = api.awaitRunning("source", READY).path("master");
+        var password = local.api().create("source", form("cluster_user", "app", "num_nodes", "3"));
+        var master = local.api().awaitRunning("source", READY).path("master");
         writeRows(master, password, 10_000);
         var expected = checksum(master, password);
 
@@ -55,15 +41,15 @@ class BackupTest {
         assertFalse(backup.path("source").asText().equals(master.path("task_id").asText()), "a replica, not the master: " + backup);
         assertTrue(backup.path("source").asText().startsWith("mysos-source-"), backup.toString());
 
-        assertEquals(200, api.delete("/clusters/source", form("password", password)).status());
-        api.awaitGone("source", Duration.ofSeconds(60));
-        var kept = api.get("/clusters/source/backups");
+        assertEquals(200, local.api().delete("/clusters/source", form("password", password)).status());
+        local.api().awaitGone("source", Duration.ofSeconds(60));
+        var kept = local.api().get("/clusters/source/backups");
         assertEquals(200, kept.status(), "deleting a cluster keeps its backups: " + kept);
         assertEquals(backup.path("id").asText(), kept.body().path("backups").get(0).path("id").asText());
 
-        var copyPassword = api.create("copy", form("cluster_user", "app", "num_nodes", "3",
+        var copyPassword = local.api().create("copy", form("cluster_user", "app", "num_nodes", "3",
                 "backup_id", backup.path("backup_id").asText()));
-        var copy = api.awaitRunning("copy", READY);
+        var copy = local.api().awaitRunning("copy", READY);
         var instances = new ArrayList<JsonNode>(List.of(copy.path("master")));
         copy.path("replicas").forEach(instances::add);
         assertEquals(3, instances.size());
@@ -80,19 +66,19 @@ class BackupTest {
 
     @Test
     void anUnknownBackupIdIsRefusedAndNothingIsCreated() {
-        var answer = api.post("/clusters/ghost", form("cluster_user", "app", "backup_id", "nosuch/20260101-000000-1"));
+        var answer = local.api().post("/clusters/ghost", form("cluster_user", "app", "backup_id", "nosuch/20260101-000000-1"));
         assertEquals(400, answer.status());
         assertTrue(answer.error().contains("nosuch/20260101-000000-1 is unknown or incomplete"), answer.toString());
-        assertEquals(404, api.get("/clusters/ghost").status());
-        assertEquals(400, api.post("/clusters/ghost", form("cluster_user", "app", "backup_id", "no-slash")).status());
+        assertEquals(404, local.api().get("/clusters/ghost").status());
+        assertEquals(400, local.api().post("/clusters/ghost", form("cluster_user", "app", "backup_id", "no-slash")).status());
     }
 
     @Test
     void aDamagedBackupFailsTheRestoredInstanceWithTheReason() throws Exception {
-        var password = api.create("fragile", form("cluster_user", "app"));
-        writeRows(api.awaitRunning("fragile", READY).path("master"), password, 100);
+        var password = local.api().create("fragile", form("cluster_user", "app"));
+        writeRows(local.api().awaitRunning("fragile", READY).path("master"), password, 100);
         var backup = takeBackup("fragile", password);
-        var stream = dataDir.resolve("backups/fragile/" + backup.path("id").asText() + "/backup.xbstream");
+        var stream = local.dataDir().resolve("backups/fragile/" + backup.path("id").asText() + "/backup.xbstream");
         try (var file = new RandomAccessFile(stream.toFile(), "rw")) {
             file.seek(file.length() / 2);
             int b = file.read();
@@ -101,56 +87,56 @@ class BackupTest {
         }
         Files.deleteIfExists(stream.resolveSibling(".backup.xbstream.crc"));
 
-        var brokenPassword = api.create("broken", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText()));
-        var broken = api.awaitCluster("broken", READY, c -> c.path("ended").size() > 0);
+        var brokenPassword = local.api().create("broken", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText()));
+        var broken = local.api().awaitCluster("broken", READY, c -> c.path("ended").size() > 0);
         var reason = broken.path("ended").get(0).path("reason").asText();
         assertTrue(reason.contains("is damaged") && reason.contains("SHA-256") && reason.contains("not started"), reason);
-        assertEquals(200, api.delete("/clusters/broken", form("password", brokenPassword)).status());
-        api.awaitGone("broken", Duration.ofSeconds(60));
+        assertEquals(200, local.api().delete("/clusters/broken", form("password", brokenPassword)).status());
+        local.api().awaitGone("broken", Duration.ofSeconds(60));
     }
 
     @Test
     void retentionKeepsTheNewestAndDeletesTheOldestFromTheStore() throws Exception {
-        var password = api.create("kept", form("cluster_user", "app"));
-        writeRows(api.awaitRunning("kept", READY).path("master"), password, 10);
-        var changed = api.patch("/clusters/kept/backups", form("password", password, "backup_keep", "1"));
+        var password = local.api().create("kept", form("cluster_user", "app"));
+        writeRows(local.api().awaitRunning("kept", READY).path("master"), password, 10);
+        var changed = local.api().patch("/clusters/kept/backups", form("password", password, "backup_keep", "1"));
         assertEquals(200, changed.status(), changed.toString());
         var first = takeBackup("kept", password);
         var second = takeBackup("kept", password);
-        var listed = api.get("/clusters/kept/backups").body();
+        var listed = local.api().get("/clusters/kept/backups").body();
         assertEquals(1, listed.path("backup_keep").asInt());
         var states = new ArrayList<String>();
         listed.path("backups").forEach(b -> states.add(b.path("id").asText() + " " + b.path("state").asText()));
         assertEquals(List.of(first.path("id").asText() + " DELETED", second.path("id").asText() + " COMPLETED"), states);
-        var firstDir = dataDir.resolve("backups/kept/" + first.path("id").asText());
+        var firstDir = local.dataDir().resolve("backups/kept/" + first.path("id").asText());
         var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (Files.exists(firstDir) && System.nanoTime() < deadline) {
             Api.sleep(100);
         }
         assertFalse(Files.exists(firstDir), "the oldest backup is gone from the store");
-        assertTrue(Files.exists(dataDir.resolve("backups/kept/" + second.path("id").asText() + "/manifest.json")));
+        assertTrue(Files.exists(local.dataDir().resolve("backups/kept/" + second.path("id").asText() + "/manifest.json")));
     }
 
     @Test
     void afterTheMasterPurgedItsBinaryLogsAKilledReplicaIsReplacedFromACopyAndTheClusterStillGrows() throws Exception {
-        var password = api.create("aged", form("cluster_user", "app", "num_nodes", "2"));
-        var cluster = api.awaitRunning("aged", READY);
+        var password = local.api().create("aged", form("cluster_user", "app", "num_nodes", "2"));
+        var cluster = local.api().awaitRunning("aged", READY);
         var master = cluster.path("master");
         var replica = cluster.path("replicas").get(0).path("task_id").asText();
         writeRows(master, password, 1000);
         awaitCount(cluster.path("replicas").get(0), password, 1000);
         purgeBinaryLogs(master.path("task_id").asText());
 
-        FailoverTest.killMysqld(dataDir, replica);
-        var replaced = api.awaitCluster("aged", READY, c -> "RUNNING".equals(c.path("state").asText())
+        FailoverTest.killMysqld(local.dataDir(), replica);
+        var replaced = local.api().awaitCluster("aged", READY, c -> "RUNNING".equals(c.path("state").asText())
                 && c.path("replicas").size() == 1 && !c.path("replicas").get(0).path("task_id").asText().equals(replica));
         awaitCount(replaced.path("replicas").get(0), password, 1000);
         var seeds = new ArrayList<String>();
-        api.get("/clusters/aged/backups").body().path("backups").forEach(b -> seeds.add(b.path("cause").asText() + " " + b.path("state").asText()));
+        local.api().get("/clusters/aged/backups").body().path("backups").forEach(b -> seeds.add(b.path("cause").asText() + " " + b.path("state").asText()));
         assertTrue(seeds.contains("seed COMPLETED"), "the replacement was seeded from a backup taken for it: " + seeds);
 
-        assertEquals(200, api.patch("/clusters/aged", form("password", password, "num_nodes", "3")).status());
-        var grown = api.awaitCluster("aged", READY, c -> "RUNNING".equals(c.path("state").asText()) && c.path("replicas").size() == 2);
+        assertEquals(200, local.api().patch("/clusters/aged", form("password", password, "num_nodes", "3")).status());
+        var grown = local.api().awaitCluster("aged", READY, c -> "RUNNING".equals(c.path("state").asText()) && c.path("replicas").size() == 2);
         Sql.execute(grown.path("master"), "app", password, "INSERT INTO shop.items VALUES (1000, 'after the purge')");
         for (var r : grown.path("replicas")) {
             awaitCount(r, password, 1001);
@@ -159,7 +145,7 @@ class BackupTest {
 
     /** Runs SQL as root over the instance's socket (root logs in only that way). */
     private static String asRoot(String task, String sql) throws Exception {
-        var socket = io.mysos.executor.mysql.SandboxLayout.of(dataDir.resolve("instances").resolve(task)).socket();
+        var socket = io.mysos.executor.mysql.SandboxLayout.of(local.dataDir().resolve("instances").resolve(task)).socket();
         var process = new ProcessBuilder("mariadb", "--no-defaults", "--socket=" + socket, "-u", "root", "-N", "-B", "-e", sql)
                 .redirectErrorStream(true).start();
         var output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -184,7 +170,7 @@ class BackupTest {
 
     /** POST a backup (202), then waits until the listing shows it COMPLETED; returns its entry. */
     static JsonNode takeBackup(String cluster, String password) {
-        return takeBackup(api, cluster, password);
+        return takeBackup(local.api(), cluster, password);
     }
 
     static JsonNode takeBackup(Api api, String cluster, String password) {

@@ -21,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Applications that know only a cluster's stable endpoints (served by Mysos, and by {@code mysos
@@ -33,21 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class EndpointsTest {
     private static final Duration READY = Duration.ofSeconds(90);
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-endpoints-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-endpoints-");
 
     private static int portOf(String address) {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -64,19 +50,19 @@ class EndpointsTest {
 
     @Test
     void writersThroughTheEndpointsFollowTheMasterAndLoseNothing() throws Exception {
-        var created = api.post("/clusters/ep", form("cluster_user", "app", "num_nodes", "3"));
+        var created = local.api().post("/clusters/ep", form("cluster_user", "app", "num_nodes", "3"));
         assertEquals(200, created.status(), created.toString());
         var password = created.body().path("cluster_password").asText();
         var rw = created.body().path("endpoints").path("read_write").asText();
         var ro = created.body().path("endpoints").path("read_only").asText();
         assertTrue(rw.startsWith("127.0.0.1:") && ro.startsWith("127.0.0.1:"), created.toString());
-        var cluster = api.awaitRunning("ep", READY);
+        var cluster = local.api().awaitRunning("ep", READY);
         assertEquals(rw, cluster.path("endpoints").path("read_write").asText());
 
         // mysos router's parts, following the cluster through the API as the command does.
         var router = EndpointForwarder.start("ep", "127.0.0.1", 0, 0, Duration.ofSeconds(10))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        var follower = ApiFollower.start(URI.create("http://127.0.0.1:" + api.port()), "ep", router::update);
+        var follower = ApiFollower.start(URI.create("http://127.0.0.1:" + local.api().port()), "ep", router::update);
         var routed = "127.0.0.1:" + router.port(Role.READ_WRITE);
         try (var writer = new EndpointWriter(rw, password, 1); var viaRouter = new EndpointWriter(routed, password, 1_000_000_000L)) {
             var masters = new ArrayList<Integer>();
@@ -86,17 +72,17 @@ class EndpointsTest {
                 writer.awaitProgress(20);
                 viaRouter.awaitProgress(20);
                 var old = cluster.path("master").path("task_id").asText();
-                FailoverTest.killMysqld(dataDir, old);
-                cluster = api.awaitCluster("ep", READY, c -> !old.equals(c.path("master").path("task_id").asText())
+                FailoverTest.killMysqld(local.dataDir(), old);
+                cluster = local.api().awaitCluster("ep", READY, c -> !old.equals(c.path("master").path("task_id").asText())
                         && "RUNNING".equals(c.path("state").asText()) && FailoverTest.instances(c).size() == 3);
                 masters.add(cluster.path("master").path("port").asInt());
             }
             writer.awaitProgress(20);
             viaRouter.awaitProgress(20);
             var target = cluster.path("replicas").get(0).path("task_id").asText();
-            var answer = api.post("/clusters/ep/failover", form("password", password, "target", target));
+            var answer = local.api().post("/clusters/ep/failover", form("password", password, "target", target));
             assertEquals(200, answer.status(), answer.toString());
-            cluster = api.awaitCluster("ep", READY, c -> target.equals(c.path("master").path("task_id").asText())
+            cluster = local.api().awaitCluster("ep", READY, c -> target.equals(c.path("master").path("task_id").asText())
                     && "RUNNING".equals(c.path("state").asText()) && FailoverTest.instances(c).size() == 3);
             masters.add(cluster.path("master").path("port").asInt());
             writer.awaitProgress(20);
@@ -119,9 +105,9 @@ class EndpointsTest {
         }
 
         // A restart of Mysos serves the same ports, and they route again.
-        stack.stop();
-        stack.startInProcess();
-        var after = api.awaitRunning("ep", READY);
+        local.stack().stop();
+        local.stack().startInProcess();
+        var after = local.api().awaitRunning("ep", READY);
         assertEquals(rw, after.path("endpoints").path("read_write").asText());
         assertEquals(ro, after.path("endpoints").path("read_only").asText());
         assertEquals(after.path("master").path("port").asInt(), readPort(rw, password));

@@ -13,28 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failover, switchover and scaling of real clusters through the API, with a writer that counts what was acknowledged. */
 class FailoverTest {
     private static final Duration READY = Duration.ofSeconds(90);
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-failover-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-failover-");
 
     static List<JsonNode> instances(JsonNode cluster) {
         var all = new ArrayList<JsonNode>();
@@ -102,17 +88,17 @@ class FailoverTest {
 
     @Test
     void fiveFailoversInARowLoseNoAcknowledgedWrite() throws Exception {
-        var password = api.create("ha", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("ha", READY);
+        var password = local.api().create("ha", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("ha", READY);
         assertTrue(cluster.path("semi_sync").asBoolean(), "semi-sync is on by default for 3 nodes");
-        try (var writer = new Writer(api, "ha", password)) {
+        try (var writer = new Writer(local.api(), "ha", password)) {
             for (int round = 1; round <= 5; round++) {
                 writer.awaitProgress(20);
                 var old = cluster.path("master").path("task_id").asText();
-                killMysqld(dataDir, old);
-                var master = api.awaitNewWritableMaster("ha", password, old, READY);
+                killMysqld(local.dataDir(), old);
+                var master = local.api().awaitNewWritableMaster("ha", password, old, READY);
                 assertNotEquals(old, master.path("task_id").asText());
-                cluster = api.awaitCluster("ha", READY, c -> "RUNNING".equals(c.path("state").asText())
+                cluster = local.api().awaitCluster("ha", READY, c -> "RUNNING".equals(c.path("state").asText())
                         && instances(c).size() == 3);
                 assertEquals(round, cluster.path("epoch").asInt(), "one epoch per failover");
                 assertEquals(old, cluster.path("last_failover").path("from").asText());
@@ -126,20 +112,20 @@ class FailoverTest {
 
     @Test
     void aHungMasterIsFailedOverByHealthChecks() throws Exception {
-        var password = api.create("hung", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("hung", READY);
+        var password = local.api().create("hung", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("hung", READY);
         var old = cluster.path("master").path("task_id").asText();
-        try (var writer = new Writer(api, "hung", password)) {
+        try (var writer = new Writer(local.api(), "hung", password)) {
             writer.awaitProgress(20);
-            var mysqld = Processes.mysqldUnder(dataDir.resolve("instances").resolve(old));
+            var mysqld = Processes.mysqldUnder(local.dataDir().resolve("instances").resolve(old));
             assertEquals(1, mysqld.size());
             // SIGSTOP: the process lives on but answers nothing, as a hung server would.
             new ProcessBuilder("kill", "-STOP", String.valueOf(mysqld.get(0).pid())).start().waitFor();
             long stopped = System.nanoTime();
-            api.awaitNewWritableMaster("hung", password, old, READY);
+            local.api().awaitNewWritableMaster("hung", password, old, READY);
             var seconds = (System.nanoTime() - stopped) / 1e9;
             assertTrue(seconds < 15, "failover of a hung master took " + seconds + " s");
-            cluster = api.awaitCluster("hung", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 3);
+            cluster = local.api().awaitCluster("hung", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 3);
             assertTrue(cluster.path("last_failover").path("cause").asText().contains("stopped answering health checks"),
                     cluster.path("last_failover").toString());
             assertTrue(mysqld.get(0).onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) != null, "the hung mysqld is killed");
@@ -151,15 +137,15 @@ class FailoverTest {
 
     @Test
     void aPlannedSwitchoverUnderWritesLosesNothingAndKeepsTheOldMaster() throws Exception {
-        var password = api.create("planned", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("planned", READY);
+        var password = local.api().create("planned", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("planned", READY);
         var old = cluster.path("master").path("task_id").asText();
         var target = cluster.path("replicas").get(0).path("task_id").asText();
-        try (var writer = new Writer(api, "planned", password)) {
+        try (var writer = new Writer(local.api(), "planned", password)) {
             writer.awaitProgress(30);
-            var answer = api.post("/clusters/planned/failover", form("password", password, "target", target));
+            var answer = local.api().post("/clusters/planned/failover", form("password", password, "target", target));
             assertEquals(200, answer.status(), answer.toString());
-            cluster = api.awaitCluster("planned", READY, c -> target.equals(c.path("master").path("task_id").asText())
+            cluster = local.api().awaitCluster("planned", READY, c -> target.equals(c.path("master").path("task_id").asText())
                     && "RUNNING".equals(c.path("state").asText()));
             writer.awaitProgress(30);
             writer.close();
@@ -172,21 +158,21 @@ class FailoverTest {
 
     @Test
     void scalesThreeToFiveToTwo() throws Exception {
-        var password = api.create("elastic", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("elastic", READY);
+        var password = local.api().create("elastic", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("elastic", READY);
         var master = cluster.path("master").path("task_id").asText();
         Sql.execute(cluster.path("master"), "app", password, "CREATE DATABASE shop",
                 "CREATE TABLE shop.writes (id BIGINT PRIMARY KEY)", "INSERT INTO shop.writes VALUES (1), (2)");
 
-        assertEquals(200, api.patch("/clusters/elastic", form("password", password, "num_nodes", "5")).status());
-        cluster = api.awaitCluster("elastic", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 5);
+        assertEquals(200, local.api().patch("/clusters/elastic", form("password", password, "num_nodes", "5")).status());
+        cluster = local.api().awaitCluster("elastic", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 5);
         assertEveryAcknowledgedRowEverywhere(cluster, password, List.of(1L, 2L));
 
-        assertEquals(200, api.patch("/clusters/elastic", form("password", password, "num_nodes", "2")).status());
-        cluster = api.awaitCluster("elastic", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 2);
+        assertEquals(200, local.api().patch("/clusters/elastic", form("password", password, "num_nodes", "2")).status());
+        cluster = local.api().awaitCluster("elastic", READY, c -> "RUNNING".equals(c.path("state").asText()) && instances(c).size() == 2);
         assertEquals(master, cluster.path("master").path("task_id").asText(), "shrinking never removes the master");
         assertEquals(2, cluster.path("num_nodes").asInt());
-        assertEquals(2, Processes.mysqldUnder(dataDir.resolve("instances")).stream()
+        assertEquals(2, Processes.mysqldUnder(local.dataDir().resolve("instances")).stream()
                 .filter(p -> p.info().commandLine().orElse("").contains("mysos-elastic-")).count());
         Sql.execute(cluster.path("master"), "app", password, "INSERT INTO shop.writes VALUES (3)");
         assertEveryAcknowledgedRowEverywhere(cluster, password, List.of(1L, 2L, 3L));

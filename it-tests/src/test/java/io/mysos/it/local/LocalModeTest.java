@@ -13,28 +13,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Through HTTP against a real {@code mysos local} with real mysqld processes. */
 class LocalModeTest {
     private static final Duration READY = Duration.ofSeconds(60);
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-it-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-it-");
 
     private static List<JsonNode> replicas(JsonNode cluster) {
         var list = new ArrayList<JsonNode>();
@@ -44,8 +30,8 @@ class LocalModeTest {
 
     @Test
     void oneNodeClusterAcceptsSqlFromTheClusterUser() throws Exception {
-        var password = api.create("solo", form("cluster_user", "app"));
-        var cluster = api.awaitRunning("solo", READY);
+        var password = local.api().create("solo", form("cluster_user", "app"));
+        var cluster = local.api().awaitRunning("solo", READY);
         assertEquals(0, cluster.path("epoch").asInt());
         assertTrue(replicas(cluster).isEmpty());
         var master = cluster.path("master");
@@ -56,8 +42,8 @@ class LocalModeTest {
 
     @Test
     void threeNodeClusterReplicatesARowToBothReplicasWhichRefuseWrites() throws Exception {
-        var password = api.create("trio", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("trio", READY);
+        var password = local.api().create("trio", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("trio", READY);
         var master = cluster.path("master");
         var replicas = replicas(cluster);
         assertEquals(2, replicas.size());
@@ -83,12 +69,12 @@ class LocalModeTest {
 
     @Test
     void wrongPasswordIsRefusedAndLeavesTheClusterUntouched() throws Exception {
-        var password = api.create("guarded", form("cluster_user", "app"));
-        var before = api.awaitRunning("guarded", READY);
-        var answer = api.delete("/clusters/guarded", form("password", "not-the-password"));
+        var password = local.api().create("guarded", form("cluster_user", "app"));
+        var before = local.api().awaitRunning("guarded", READY);
+        var answer = local.api().delete("/clusters/guarded", form("password", "not-the-password"));
         assertEquals(403, answer.status());
         assertTrue(answer.error().contains("wrong password"));
-        var after = api.get("/clusters/guarded").body();
+        var after = local.api().get("/clusters/guarded").body();
         assertEquals("RUNNING", after.path("state").asText());
         assertEquals(before.path("master"), after.path("master"));
         Sql.execute(after.path("master"), "app", password, "SELECT 1");
@@ -96,22 +82,22 @@ class LocalModeTest {
 
     @Test
     void deleteStopsEveryMysqldAndFreesItsPorts() throws Exception {
-        var password = api.create("doomed", form("cluster_user", "app", "num_nodes", "2"));
-        var cluster = api.awaitRunning("doomed", READY);
+        var password = local.api().create("doomed", form("cluster_user", "app", "num_nodes", "2"));
+        var cluster = local.api().awaitRunning("doomed", READY);
         var ports = new ArrayList<Integer>();
         ports.add(cluster.path("master").path("port").asInt());
         replicas(cluster).forEach(r -> ports.add(r.path("port").asInt()));
-        var sandboxes = List.of(dataDir.resolve("instances").resolve(cluster.path("master").path("task_id").asText()));
+        var sandboxes = List.of(local.dataDir().resolve("instances").resolve(cluster.path("master").path("task_id").asText()));
         assertTrue(Files.isDirectory(sandboxes.get(0)));
 
-        var answer = api.delete("/clusters/doomed", form("password", password));
+        var answer = local.api().delete("/clusters/doomed", form("password", password));
         assertEquals(200, answer.status());
         assertTrue(answer.body().path("cluster_url").asText().endsWith("/clusters/doomed"));
-        api.awaitGone("doomed", Duration.ofSeconds(30));
+        local.api().awaitGone("doomed", Duration.ofSeconds(30));
         for (var port : ports) {
             assertTrue(Ports.isFree(port), "port " + port + " is free again");
         }
-        assertFalse(api.get("/clusters").body().toString().contains("doomed"));
+        assertFalse(local.api().get("/clusters").body().toString().contains("doomed"));
         var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (Files.exists(sandboxes.get(0)) && System.nanoTime() < deadline) {
             Api.sleep(100);
@@ -121,7 +107,7 @@ class LocalModeTest {
 
     @Test
     void everyBadInputGetsItsStatusAndCreatesNothing() {
-        var before = api.get("/clusters").body().path("clusters").size();
+        var before = local.api().get("/clusters").body().path("clusters").size();
         record Case(String path, java.util.Map<String, String> form, int status, String fragment) {}
         var cases = List.of(
                 new Case("/clusters/nouser", form(), 400, "cluster_user"),
@@ -133,39 +119,39 @@ class LocalModeTest {
                 new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "b1"), 400, "backup_id must look like <cluster>/<id>"),
                 new Case("/clusters/backup", form("cluster_user", "app", "backup_id", "nosuch/b1"), 400, "is unknown or incomplete"));
         for (var c : cases) {
-            var answer = api.post(c.path(), c.form());
+            var answer = local.api().post(c.path(), c.form());
             assertEquals(c.status(), answer.status(), c + " -> " + answer);
             assertTrue(answer.error().contains(c.fragment()), c + " -> " + answer.error());
         }
-        assertEquals(404, api.get("/clusters/nothing").status());
-        assertEquals(404, api.delete("/clusters/nothing", form("password", "whatever-pw")).status());
-        assertEquals(before, api.get("/clusters").body().path("clusters").size());
+        assertEquals(404, local.api().get("/clusters/nothing").status());
+        assertEquals(404, local.api().delete("/clusters/nothing", form("password", "whatever-pw")).status());
+        assertEquals(before, local.api().get("/clusters").body().path("clusters").size());
         for (var c : cases) {
-            var status = api.get(c.path()).status();
+            var status = local.api().get(c.path()).status();
             assertTrue(status == 404 || status == 400, c.path() + " was not created: " + status);
         }
     }
 
     @Test
     void aTakenNameIs409() {
-        api.create("taken", form("cluster_user", "app", "size", "{\"mem\":\"4tb\"}"));
-        var answer = api.post("/clusters/taken", form("cluster_user", "other"));
+        local.api().create("taken", form("cluster_user", "app", "size", "{\"mem\":\"4tb\"}"));
+        var answer = local.api().post("/clusters/taken", form("cluster_user", "other"));
         assertEquals(409, answer.status());
         assertTrue(answer.error().contains("already exists"));
     }
 
     @Test
     void aClusterTooBigForTheMachineStaysPendingWithItsReasonAndCanBeDeleted() {
-        var password = api.create("huge", form("cluster_user", "app", "num_nodes", "2",
+        var password = local.api().create("huge", form("cluster_user", "app", "num_nodes", "2",
                 "size", "{\"cpus\":1,\"mem\":\"1tb\",\"disk\":\"2gb\"}"));
-        var pending = api.awaitCluster("huge", Duration.ofSeconds(10),
+        var pending = local.api().awaitCluster("huge", Duration.ofSeconds(10),
                 c -> c.path("reason").asText().contains("largest free offer"));
         assertEquals("PENDING", pending.path("state").asText());
         assertTrue(pending.path("reason").asText().startsWith("waiting for resources: 2 x {cpus 1, mem 1tb, disk 2gb}"),
                 pending.path("reason").asText());
         assertTrue(pending.path("reason").asText().contains("mem"), pending.path("reason").asText());
         assertTrue(pending.path("master").isNull());
-        assertEquals(200, api.delete("/clusters/huge", form("password", password)).status());
-        api.awaitGone("huge", Duration.ofSeconds(10));
+        assertEquals(200, local.api().delete("/clusters/huge", form("password", password)).status());
+        local.api().awaitGone("huge", Duration.ofSeconds(10));
     }
 }

@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Point-in-time recovery through the API of a real {@code mysos local}: the masters' binary logs archived
@@ -30,28 +29,15 @@ import org.junit.jupiter.api.Test;
 class PointInTimeRecoveryTest {
     private static final Duration READY = Duration.ofSeconds(180);
     private static final Duration ARCHIVED = Duration.ofSeconds(60);
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-it-pitr-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-it-pitr-");
 
     @Test
     void aRestoreToAMomentBetweenTwoBatchesHoldsTheFirstBatchAndNotTheSecond() throws Exception {
-        var password = api.create("ledger", form("cluster_user", "app", "num_nodes", "2"));
-        var master = api.awaitRunning("ledger", READY).path("master");
+        var password = local.api().create("ledger", form("cluster_user", "app", "num_nodes", "2"));
+        var master = local.api().awaitRunning("ledger", READY).path("master");
         writeEach(master, password, 0, 20);
-        var backup = takeBackup(api, "ledger", password);
+        var backup = takeBackup(local.api(), "ledger", password);
         writeEach(master, password, 20, 30);
         var between = nextWholeSecond();
         writeEach(master, password, 50, 30);
@@ -60,17 +46,17 @@ class PointInTimeRecoveryTest {
         assertEquals(backup.path("backup_id").asText(), recoverable.path("backup_id").asText());
         assertFalse(Instant.parse(recoverable.path("time").asText()).isBefore(between), recoverable.toString());
 
-        var refused = api.post("/clusters/ledger2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
+        var refused = local.api().post("/clusters/ledger2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
                 "restore_to", Instant.now().plusSeconds(3600).toString()));
         assertEquals(400, refused.status(), refused.toString());
         assertTrue(refused.error().contains("after the latest recoverable point"), refused.toString());
-        assertEquals(400, api.post("/clusters/ledger2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
+        assertEquals(400, local.api().post("/clusters/ledger2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
                 "restore_to", "last tuesday")).status());
-        assertEquals(404, api.get("/clusters/ledger2").status(), "nothing was created");
+        assertEquals(404, local.api().get("/clusters/ledger2").status(), "nothing was created");
 
-        var copyPassword = api.create("ledger2", form("cluster_user", "app", "num_nodes", "2",
+        var copyPassword = local.api().create("ledger2", form("cluster_user", "app", "num_nodes", "2",
                 "backup_id", backup.path("backup_id").asText(), "restore_to", between.toString()));
-        var copy = api.awaitRunning("ledger2", READY);
+        var copy = local.api().awaitRunning("ledger2", READY);
         for (var instance : instances(copy)) {
             assertEquals(50L, count(instance, copyPassword), "the first batch, not the second, on " + instance.path("task_id").asText());
         }
@@ -83,15 +69,15 @@ class PointInTimeRecoveryTest {
 
     @Test
     void theArchiveGoesOnWithoutAGapAfterTheMasterIsKilled() throws Exception {
-        var password = api.create("relay", form("cluster_user", "app", "num_nodes", "3"));
-        var cluster = api.awaitRunning("relay", READY);
+        var password = local.api().create("relay", form("cluster_user", "app", "num_nodes", "3"));
+        var cluster = local.api().awaitRunning("relay", READY);
         var master = cluster.path("master");
         writeEach(master, password, 0, 10);
-        var backup = takeBackup(api, "relay", password);
+        var backup = takeBackup(local.api(), "relay", password);
         // Right before the kill: the master's archive (every second) has not stored all of these.
         writeEach(master, password, 10, 200);
-        FailoverTest.killMysqld(dataDir, master.path("task_id").asText());
-        var failedOver = api.awaitCluster("relay", READY, c -> "RUNNING".equals(c.path("state").asText())
+        FailoverTest.killMysqld(local.dataDir(), master.path("task_id").asText());
+        var failedOver = local.api().awaitCluster("relay", READY, c -> "RUNNING".equals(c.path("state").asText())
                 && !c.path("master").path("task_id").asText().equals(master.path("task_id").asText()));
         var newMaster = failedOver.path("master");
         long kept = count(newMaster, password);
@@ -99,7 +85,7 @@ class PointInTimeRecoveryTest {
         var end = gtidBinlogPos(newMaster, password);
         var recoverable = awaitRecoverable("relay", r -> GtidState.parse(r.path("position").asText()).covers(end));
         assertFalse(recoverable.has("gap"), recoverable.toString());
-        try (var lives = Files.list(dataDir.resolve("backups/relay/binlogs"))) {
+        try (var lives = Files.list(local.dataDir().resolve("backups/relay/binlogs"))) {
             var life = lives.toList();
             assertEquals(1, life.size(), "one archive for the name's one life: " + life);
             try (var epochs = Files.list(life.get(0))) {
@@ -107,9 +93,9 @@ class PointInTimeRecoveryTest {
             }
         }
 
-        var copyPassword = api.create("relay2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
+        var copyPassword = local.api().create("relay2", form("cluster_user", "app", "backup_id", backup.path("backup_id").asText(),
                 "restore_to", end.toString()));
-        var copy = api.awaitRunning("relay2", READY).path("master");
+        var copy = local.api().awaitRunning("relay2", READY).path("master");
         assertEquals(kept + 30, count(copy, copyPassword), "every row the new master had, once");
         assertEquals(end, gtidBinlogPos(copy, copyPassword));
     }
@@ -125,7 +111,7 @@ class PointInTimeRecoveryTest {
         var deadline = System.nanoTime() + ARCHIVED.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = api.get("/clusters/" + cluster + "/backups").body().path("recoverable");
+            last = local.api().get("/clusters/" + cluster + "/backups").body().path("recoverable");
             if (last.isObject() && last.has("position") && condition.test(last)) {
                 return last;
             }

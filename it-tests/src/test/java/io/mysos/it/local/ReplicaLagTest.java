@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@code GET /clusters/{name}} says about a replica that falls behind, with real mysqld: the
@@ -24,21 +23,8 @@ class ReplicaLagTest {
     private static final Duration READY = Duration.ofSeconds(90);
     private static final Duration NOTICED = Duration.ofSeconds(30);
     private static final int BACKLOG = 200;
-    private static Path dataDir;
-    private static LocalStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mysos-it-lag-");
-        stack = LocalStack.startInProcess(dataDir);
-        api = stack.api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        LocalStack.closeAndRemove(stack, dataDir);
-    }
+    @RegisterExtension
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-it-lag-");
 
     private static JsonNode replica(JsonNode cluster, String taskId) {
         for (var r : cluster.path("replicas")) {
@@ -51,8 +37,8 @@ class ReplicaLagTest {
 
     @Test
     void aReplicaHeldBackShowsCatchingUpAndTheClusterDegradedUntilItHasCaughtUp() throws Exception {
-        var password = api.create("lagging", form("cluster_user", "app", "num_nodes", "2"));
-        var cluster = api.awaitRunning("lagging", READY);
+        var password = local.api().create("lagging", form("cluster_user", "app", "num_nodes", "2"));
+        var cluster = local.api().awaitRunning("lagging", READY);
         var master = cluster.path("master");
         var held = cluster.path("replicas").get(0);
         var heldId = held.path("task_id").asText();
@@ -70,7 +56,7 @@ class ReplicaLagTest {
                 }
             }
 
-            var behind = api.awaitCluster("lagging", NOTICED, c -> replica(c, heldId).path("catching_up").asBoolean());
+            var behind = local.api().awaitCluster("lagging", NOTICED, c -> replica(c, heldId).path("catching_up").asBoolean());
             var shown = replica(behind, heldId);
             assertEquals("DEGRADED", behind.path("state").asText(), behind.toString());
             assertTrue(behind.path("reason").asText().contains(heldId) && behind.path("reason").asText().contains("catching up"),
@@ -82,14 +68,14 @@ class ReplicaLagTest {
             locking.execute("UNLOCK TABLES");
         }
 
-        var caughtUp = api.awaitCluster("lagging", NOTICED, c -> c.path("state").asText().equals("RUNNING"));
+        var caughtUp = local.api().awaitCluster("lagging", NOTICED, c -> c.path("state").asText().equals("RUNNING"));
         var after = replica(caughtUp, heldId);
         assertEquals(false, after.path("catching_up").asBoolean(), after.toString());
         assertTrue(after.path("behind").isMissingNode() || after.path("behind").isNull(), after.toString());
         assertEquals(heldId, after.path("task_id").asText(), "the same replica caught up; it was not replaced");
         Sql.awaitIds(held, "app", password, "shop.orders", expected, Duration.ofSeconds(20));
 
-        assertEquals(200, api.delete("/clusters/lagging", form("password", password)).status());
-        api.awaitGone("lagging", READY);
+        assertEquals(200, local.api().delete("/clusters/lagging", form("password", password)).status());
+        local.api().awaitGone("lagging", READY);
     }
 }
