@@ -46,9 +46,9 @@ final class BackupFlags {
 
     /**
      * How often a master's binary log is archived: {@code 500ms}, {@code 1s}, {@code 5s}, {@code 1m}; {@code 0} or
-     * {@code off}: never. Blank: the default, every second.
+     * {@code off}: never. Blank: the default, every second. {@code setting} names where the value came from, for the error.
      */
-    static java.time.Duration archiveInterval(String flag) {
+    static java.time.Duration archiveInterval(String setting, String flag) {
         if (flag == null || flag.isBlank()) {
             return io.mysos.executor.backup.BinlogArchiver.INTERVAL;
         }
@@ -58,7 +58,7 @@ final class BackupFlags {
         }
         var m = java.util.regex.Pattern.compile("([0-9]{1,6})(ms|s|m)").matcher(text);
         if (!m.matches()) {
-            throw new InvalidInputException("--archive-interval must look like 500ms, 1s or 1m (or off), not '" + flag + "'");
+            throw new InvalidInputException(setting + " must look like 500ms, 1s or 1m (or off), not '" + flag + "'");
         }
         long n = Long.parseLong(m.group(1));
         var interval = switch (m.group(2)) {
@@ -67,7 +67,7 @@ final class BackupFlags {
             default -> java.time.Duration.ofMinutes(n);
         };
         if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
-            throw new InvalidInputException("--archive-interval must be from 100ms to 1h (or off), not '" + flag + "'");
+            throw new InvalidInputException(setting + " must be from 100ms to 1h (or off), not '" + flag + "'");
         }
         return interval;
     }

@@ -137,7 +137,7 @@ public final class LocalMode implements AutoCloseable {
             var instanceStop = new InstanceStop();
             var guardian = SchedulerGuardian.create(LocalAgent.create(agent, instanceStop.applyTo(ExecutorTasks.factory(mysql, key, isolation,
                     BackupFlags.instanceBackups(settings.effectiveBackupRoot(), settings.hadoopConf(),
-                            BackupFlags.archiveInterval(config.getString("mysos.backup.archive-interval")))))),
+                            BackupFlags.archiveInterval("mysos.backup.archive-interval", config.getString("mysos.backup.archive-interval")))))),
                     ClusterActor.Settings.fromConfig(config), refs, fatal);
             var system = ActorSystem.create(guardian, "mysos", config);
             // Hashes new clusters' passwords (slow on purpose): two threads and a bounded queue, so a

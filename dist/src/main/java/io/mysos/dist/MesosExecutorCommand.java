@@ -55,7 +55,7 @@ final class MesosExecutorCommand implements Callable<Integer> {
         }
         java.util.Optional<io.mysos.executor.backup.InstanceBackups> backups;
         try {
-            var interval = BackupFlags.archiveInterval(archiveInterval);
+            var interval = BackupFlags.archiveInterval("--archive-interval", archiveInterval);
             backups = BackupFlags.root(backupRoot).map(root -> io.mysos.executor.backup.InstanceBackups.at(root, BackupFlags.conf(hadoopConf))
                     .withArchiveInterval(interval));
         } catch (InvalidInputException | io.mysos.executor.backup.BackupStoreException e) {

@@ -50,15 +50,15 @@ class BackupFlagsTest {
 
     @Test
     void theArchiveIntervalIsEverySecondUnlessSaidOtherwise() {
-        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval(null));
-        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval(" "));
-        assertEquals(java.time.Duration.ofMillis(500), BackupFlags.archiveInterval("500ms"));
-        assertEquals(java.time.Duration.ofSeconds(5), BackupFlags.archiveInterval("5s"));
-        assertEquals(java.time.Duration.ofMinutes(1), BackupFlags.archiveInterval("1m"));
-        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("off"));
-        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("0"));
+        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval("--archive-interval", null));
+        assertEquals(java.time.Duration.ofSeconds(1), BackupFlags.archiveInterval("--archive-interval", " "));
+        assertEquals(java.time.Duration.ofMillis(500), BackupFlags.archiveInterval("--archive-interval", "500ms"));
+        assertEquals(java.time.Duration.ofSeconds(5), BackupFlags.archiveInterval("--archive-interval", "5s"));
+        assertEquals(java.time.Duration.ofMinutes(1), BackupFlags.archiveInterval("--archive-interval", "1m"));
+        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("--archive-interval", "off"));
+        assertEquals(java.time.Duration.ZERO, BackupFlags.archiveInterval("--archive-interval", "0"));
         for (var bad : new String[] {"soon", "1h", "10ms", "-1s", "2m30s", "90m"}) {
-            assertThrows(InvalidInputException.class, () -> BackupFlags.archiveInterval(bad), bad);
+            assertThrows(InvalidInputException.class, () -> BackupFlags.archiveInterval("--archive-interval", bad), bad);
         }
     }
 }
