@@ -4,7 +4,6 @@ import io.mysos.core.cluster.ClusterLife;
 import io.mysos.core.protocol.TaskData;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Where a new instance of a cluster that already holds data (a replacement, a scale-up) gets it from:

@@ -10,8 +10,6 @@ import io.mysos.endpoints.ApiFollower;
 import io.mysos.endpoints.EndpointForwarder;
 import io.mysos.endpoints.Role;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
