@@ -39,6 +39,7 @@ import java.util.Set;
  * one that stops for good while its cluster is registered is started again, and a new actor of a
  * name is only started once the previous one has terminated. A create whose cluster actor did not
  * confirm in time is asked again until it does, so a registered cluster is never left uncreated.
+ * A create the journal recorded only after its asker gave up is undone, so it never takes effect.
  */
 public final class ClusterRegistry
         extends EventSourcedBehaviorWithEnforcedReplies<ClusterRegistry.Command, ClusterRegistry.Event, ClusterRegistry.State> {
@@ -95,6 +96,9 @@ public final class ClusterRegistry
     /** Start the actor of a registered cluster again (after it stopped for good), or ask it again to create. */
     private record EnsureCreated(String name) implements Command {}
 
+    /** A create recorded after its asker had stopped waiting: record it removed, so it never takes effect. */
+    private record AbandonCreate(String name) implements Command {}
+
     // ---------------------------------------------------------------- events and state
 
     public sealed interface Event extends JsonSerializable {}
@@ -125,6 +129,12 @@ public final class ClusterRegistry
 
     // ---------------------------------------------------------------- behavior
 
+    /**
+     * How long before its asker gives up a create must be recorded to go ahead: the reply has this
+     * long to reach the asker. A create recorded later is undone ({@link AbandonCreate}).
+     */
+    static final Duration REPLY_MARGIN = Duration.ofSeconds(1);
+
     /** The first wait before a cluster actor that stopped for good is started again; it doubles up to a minute. */
     static final Duration RESPAWN_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESPAWN_DELAY = Duration.ofMinutes(1);
@@ -139,8 +149,10 @@ public final class ClusterRegistry
     private final Map<String, ActorRef<ClusterActor.Command>> children = new HashMap<>();
     /** Cluster actors told to stop whose termination has not been seen yet: their names are not free. */
     private final Map<String, ActorRef<ClusterActor.Command>> stopping = new HashMap<>();
-    /** Creates of a name whose previous actor is still stopping, by name. */
+    /** Creates of a name whose previous actor is still stopping (or whose late create is being undone), by name. */
     private final Map<String, CreateCluster> waiting = new HashMap<>();
+    /** Names recorded too late to answer their create, until their removal is recorded. */
+    private final Set<String> abandoning = new java.util.HashSet<>();
     /** Names whose actor has not confirmed its creation yet, with how often it was asked or started again. */
     private final Map<String, Integer> unconfirmed = new HashMap<>();
     /** How often the actor of each cluster stopped on its own (not kept across restarts of the registry). */
@@ -204,6 +216,7 @@ public final class ClusterRegistry
                 .onCommand(ClusterGone.class, this::onGone)
                 .onCommand(ChildTerminated.class, this::onChildTerminated)
                 .onCommand(EnsureCreated.class, this::onEnsureCreated)
+                .onCommand(AbandonCreate.class, this::onAbandon)
                 .build();
     }
 
@@ -222,29 +235,56 @@ public final class ClusterRegistry
             context.getLog().warn("Dropping the create of cluster {}: it arrived too late to be answered in time", name);
             return Effect().noReply();
         }
-        if (state.find(name).isPresent() || waiting.containsKey(name)) {
+        if ((state.find(name).isPresent() && !abandoning.contains(name)) || waiting.containsKey(name)) {
             return Effect().reply(cmd.replyTo(), new NameTaken(name));
         }
-        if (stopping.containsKey(name)) {
-            // The actor of an earlier cluster of this name is still stopping: create once it has terminated.
+        if (stopping.containsKey(name) || abandoning.contains(name)) {
+            // The actor of an earlier cluster of this name is still stopping (or a late create of the name is
+            // being undone): create once that is over.
             waiting.put(name, cmd);
             return Effect().noReply();
         }
         var registered = new ClusterRegistered(cmd.spec(), cmd.secrets(), clusterSettings.clock().instant());
         return Effect().persist(registered)
                 .thenRun(s -> {
+                    var left = cmd.answerBy().map(by -> Duration.between(clusterSettings.clock().instant(), by).minus(REPLY_MARGIN));
+                    if (left.filter(d -> d.isNegative() || d.isZero()).isPresent()) {
+                        // The journal took so long that the asker has given up (the API answered 503): undo it.
+                        context.getLog().warn("Cluster {} was recorded after its create had been answered 503; removing it", name);
+                        abandoning.add(name);
+                        context.getSelf().tell(new AbandonCreate(name));
+                        return;
+                    }
                     tellKnown(s);
                     spawn(name);
-                    askCreate(registered, Optional.of(cmd.replyTo()));
+                    askCreate(registered, Optional.of(cmd.replyTo()),
+                            left.filter(d -> d.compareTo(createTimeout) < 0).orElse(createTimeout));
                 })
                 .thenNoReply();
     }
 
-    /** Asks the cluster actor to record its creation; it answers at once if it already has. */
+    private ReplyEffect<Event, State> onAbandon(State state, AbandonCreate cmd) {
+        return Effect().persist(new ClusterRemoved(cmd.name()))
+                .thenRun(s -> {
+                    abandoning.remove(cmd.name());
+                    tellKnown(s);
+                    var next = waiting.remove(cmd.name());
+                    if (next != null) {
+                        context.getSelf().tell(next);
+                    }
+                })
+                .thenNoReply();
+    }
+
     private void askCreate(ClusterRegistered registered, Optional<ActorRef<CreateResult>> replyTo) {
+        askCreate(registered, replyTo, createTimeout);
+    }
+
+    /** Asks the cluster actor to record its creation; it answers at once if it already has. */
+    private void askCreate(ClusterRegistered registered, Optional<ActorRef<CreateResult>> replyTo, Duration timeout) {
         var name = registered.spec().name();
         unconfirmed.merge(name, 1, Integer::sum);
-        context.ask(ClusterActor.CreateResult.class, children.get(name), createTimeout,
+        context.ask(ClusterActor.CreateResult.class, children.get(name), timeout,
                 r -> new ClusterActor.Create(registered.spec(), registered.secrets(), registered.at(), r),
                 (ok, failure) -> new ChildCreated(name, Optional.ofNullable(failure).map(Throwable::getMessage), replyTo));
     }
@@ -312,7 +352,8 @@ public final class ClusterRegistry
         var child = children.get(cmd.name());
         if (child == null) {
             // A registered cluster whose actor is being started again exists: no answer (the API says 503), not 404.
-            return state.find(cmd.name()).isPresent() ? Effect().noReply() : Effect().reply(cmd.replyTo(), Optional.empty());
+            return state.find(cmd.name()).isPresent() && !abandoning.contains(cmd.name()) ? Effect().noReply()
+                    : Effect().reply(cmd.replyTo(), Optional.empty());
         }
         child.tell(new ClusterActor.GetView(cmd.replyTo()));
         return Effect().noReply();
@@ -326,7 +367,7 @@ public final class ClusterRegistry
     private ReplyEffect<Event, State> onGuarded(State state, Guarded cmd) {
         var child = children.get(cmd.name());
         if (child == null) {
-            return state.find(cmd.name()).isPresent() ? Effect().noReply()
+            return state.find(cmd.name()).isPresent() && !abandoning.contains(cmd.name()) ? Effect().noReply()
                     : Effect().reply(cmd.request().replyTo(), new ClusterActor.NotFound(cmd.name()));
         }
         child.tell(cmd.request());
@@ -389,7 +430,8 @@ public final class ClusterRegistry
     /** Starts the actor of a cluster; the caller made sure no earlier actor of the name is still stopping. */
     private void spawn(String name) {
         var peers = new ClusterActor.Peers(context.getSelf(), router, resources);
-        var child = context.spawn(ClusterActor.create(name, peers, clusterSettings), "cluster-" + name);
+        var child = context.spawn(ClusterActor.create(name, peers, clusterSettings), "cluster-" + name,
+                io.mysos.actors.DeepStackExecutor.PROPS);
         context.watchWith(child, new ChildTerminated(name, child));
         children.put(name, child);
     }

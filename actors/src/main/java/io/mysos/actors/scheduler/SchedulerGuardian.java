@@ -7,6 +7,7 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import io.mysos.actors.DeepStackExecutor;
 import io.mysos.actors.cluster.ClusterActor;
 import io.mysos.actors.cluster.ClusterRegistry;
 import io.mysos.actors.offer.OfferRouter;
@@ -56,12 +57,13 @@ public final class SchedulerGuardian {
     private static Behavior<Void> start(ActorContext<Void> context, Behavior<ResourceSide.Command> resourceSide,
                                         ClusterActor.Settings clusterSettings, Timeouts timeouts,
                                         CompletableFuture<Refs> refs, CompletableFuture<String> fatal) {
-        var side = context.spawn(resourceSide, "resources");
+        // The resource side may be persistent (the Mesos framework records its framework id).
+        var side = context.spawn(resourceSide, "resources", DeepStackExecutor.PROPS);
         var router = context.spawn(Behaviors.supervise(OfferRouter.create(side, timeouts.place()))
                 .onFailure(SupervisorStrategy.restart().withLimit(RESTARTS, RESTART_WINDOW)), "offer-router");
         // Journal failures restart the registry with backoff from within; anything else a few times here.
         var registry = context.spawn(Behaviors.supervise(ClusterRegistry.create(router, side, clusterSettings, timeouts.create()))
-                .onFailure(SupervisorStrategy.restart().withLimit(RESTARTS, RESTART_WINDOW)), "registry");
+                .onFailure(SupervisorStrategy.restart().withLimit(RESTARTS, RESTART_WINDOW)), "registry", DeepStackExecutor.PROPS);
         var roles = Map.<ActorRef<?>, String>of(side, "the resource side", router, "the offer router", registry, "the cluster registry");
         roles.keySet().forEach(context::watch);
         refs.complete(new Refs(registry, router));

@@ -181,4 +181,47 @@ class JournalFailureTest {
         });
         assertEquals(1, journal.persistedInStorage(ClusterRegistry.PERSISTENCE_ID.id()).size(), "only the create in time is recorded");
     }
+
+    @Test
+    void aCreateRecordedAfterItsAskerGaveUpIsUndoneAndTheNameStaysFree() {
+        // The journal takes 1.5 s for the registry's write of "slow": longer than its asker waits (2 s, less the
+        // second a reply needs to reach it), so the API has answered 503 by the time it is recorded.
+        journal.withPolicy((persistenceId, operation) -> {
+            if (persistenceId.equals(ClusterRegistry.PERSISTENCE_ID.id()) && operation instanceof akka.persistence.testkit.WriteEvents write
+                    && write.getBatch().stream().anyMatch(e -> e instanceof ClusterRegistry.ClusterRegistered r
+                            && r.spec().name().equals("slow"))) {
+                sleep(Duration.ofMillis(1500));
+            }
+            return akka.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
+        var registry = kit.spawn(ClusterRegistry.create(router.ref(), resources.ref(), settings, Duration.ofSeconds(1)));
+        var reply = kit.<ClusterRegistry.CreateResult>createTestProbe();
+        registry.tell(new ClusterRegistry.CreateCluster(spec("slow"), SECRETS, Optional.of(settings.clock().instant().plusSeconds(2)),
+                reply.ref()));
+
+        var events = kit.<List<Object>>createTestProbe();
+        events.awaitAssert(PATIENCE, () -> {
+            var recorded = journal.persistedInStorage(ClusterRegistry.PERSISTENCE_ID.id());
+            assertEquals(List.of(ClusterRegistry.ClusterRegistered.class, ClusterRegistry.ClusterRemoved.class),
+                    recorded.stream().map(Object::getClass).toList(), "recorded, then undone: " + recorded);
+            return null;
+        });
+        reply.expectNoMessage(Duration.ofMillis(200));
+        var view = kit.<Optional<ClusterView>>createTestProbe();
+        registry.tell(new ClusterRegistry.GetCluster("slow", view.ref()));
+        assertTrue(view.receiveMessage(PATIENCE).isEmpty(), "a create answered 503 never takes effect");
+
+        journal.resetPolicy();
+        registry.tell(new ClusterRegistry.CreateCluster(spec("slow"), SECRETS, Optional.of(settings.clock().instant().plusSeconds(60)),
+                reply.ref()));
+        assertEquals(new ClusterRegistry.Created("slow"), reply.receiveMessage(PATIENCE), "the name is free for the create tried again");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
