@@ -36,6 +36,20 @@ class BackupStoreTest {
     }
 
     @Test
+    void hdfsClientsStreamInLargePacketsUnlessTheOperatorsConfigurationSaysOtherwise() throws Exception {
+        var defaults = new org.apache.hadoop.hdfs.HdfsConfiguration();
+        assertEquals(String.valueOf(1 << 20), BackupStore.withStreamingDefaults(defaults).get("dfs.client-write-packet-size"));
+        assertEquals("65536", defaults.get("dfs.client-write-packet-size"), "the operator's configuration is not changed");
+
+        var site = dir.resolve("hdfs-site.xml");
+        Files.writeString(site, "<configuration><property><name>dfs.client-write-packet-size</name><value>131072</value>"
+                + "</property></configuration>");
+        var operators = new org.apache.hadoop.hdfs.HdfsConfiguration();
+        operators.addResource(new org.apache.hadoop.fs.Path(site.toUri()));
+        assertEquals("131072", BackupStore.withStreamingDefaults(operators).get("dfs.client-write-packet-size"));
+    }
+
+    @Test
     void aBackupWithItsManifestIsListedWithEveryFilesSizeAndSha256() throws Exception {
         var content = "some data".getBytes(StandardCharsets.UTF_8);
         var out = store.create("orders", "b1", "data.bin");
