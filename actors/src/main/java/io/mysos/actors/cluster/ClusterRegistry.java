@@ -18,12 +18,14 @@ import io.mysos.actors.JsonSerializable;
 import io.mysos.actors.offer.OfferRouter;
 import io.mysos.actors.resource.ResourceSide;
 import io.mysos.core.cluster.ClusterSpec;
+import io.mysos.core.cluster.CreateDeadline;
+import io.mysos.core.cluster.Doubling;
 import io.mysos.core.password.ClusterSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,12 +131,6 @@ public final class ClusterRegistry
 
     // ---------------------------------------------------------------- behavior
 
-    /**
-     * How long before its asker gives up a create must be recorded to go ahead: the reply has this
-     * long to reach the asker. A create recorded later is undone ({@link AbandonCreate}).
-     */
-    static final Duration REPLY_MARGIN = Duration.ofSeconds(1);
-
     /** The first wait before a cluster actor that stopped for good is started again; it doubles up to a minute. */
     static final Duration RESPAWN_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESPAWN_DELAY = Duration.ofMinutes(1);
@@ -145,19 +141,13 @@ public final class ClusterRegistry
     private final ActorRef<ResourceSide.Command> resources;
     private final ClusterActor.Settings clusterSettings;
     private final Duration createTimeout;
-    /** The running cluster actor of each registered name. */
-    private final Map<String, ActorRef<ClusterActor.Command>> children = new HashMap<>();
-    /** Cluster actors told to stop whose termination has not been seen yet: their names are not free. */
-    private final Map<String, ActorRef<ClusterActor.Command>> stopping = new HashMap<>();
+    private final ClusterChildren children;
     /** Creates of a name whose previous actor is still stopping (or whose late create is being undone), by name. */
     private final Map<String, CreateCluster> waiting = new HashMap<>();
     /** Names recorded too late to answer their create, until their removal is recorded. */
-    private final Set<String> abandoning = new java.util.HashSet<>();
+    private final Set<String> abandoning = new HashSet<>();
     /** Names whose actor has not confirmed its creation yet, with how often it was asked or started again. */
     private final Map<String, Integer> unconfirmed = new HashMap<>();
-    /** How often the actor of each cluster stopped on its own (not kept across restarts of the registry). */
-    private final Map<String, Integer> respawns = new HashMap<>();
-    private final Map<String, ClusterView> views = new HashMap<>();
 
     /** {@code createTimeout}: how long a new cluster's actor has to record it before the API answers 503. */
     public static Behavior<Command> create(ActorRef<OfferRouter.Command> router, ActorRef<ResourceSide.Command> resources,
@@ -175,6 +165,7 @@ public final class ClusterRegistry
         this.resources = resources;
         this.clusterSettings = clusterSettings;
         this.createTimeout = createTimeout;
+        this.children = new ClusterChildren(this::spawn);
         resources.tell(new ResourceSide.SubscribeTasks(context.messageAdapter(ResourceSide.TaskEvent.class, FromResources::new)));
     }
 
@@ -223,22 +214,23 @@ public final class ClusterRegistry
     private void onRecovered(State state) {
         tellKnown(state);
         for (var registered : state.clusters()) {
-            spawn(registered.spec().name());
-            askCreate(registered, Optional.empty());
+            children.spawn(registered.spec().name());
+            askCreate(registered, Optional.empty(), createTimeout);
         }
     }
 
     private ReplyEffect<Event, State> onCreate(State state, CreateCluster cmd) {
         var name = cmd.spec().name();
         var now = clusterSettings.clock().instant();
-        if (cmd.answerBy().filter(by -> now.plus(createTimeout).isAfter(by)).isPresent()) {
+        var deadline = new CreateDeadline(cmd.answerBy());
+        if (!deadline.leavesRoomFor(createTimeout, now)) {
             context.getLog().warn("Dropping the create of cluster {}: it arrived too late to be answered in time", name);
             return Effect().noReply();
         }
-        if ((state.find(name).isPresent() && !abandoning.contains(name)) || waiting.containsKey(name)) {
+        if (registered(state, name) || waiting.containsKey(name)) {
             return Effect().reply(cmd.replyTo(), new NameTaken(name));
         }
-        if (stopping.containsKey(name) || abandoning.contains(name)) {
+        if (children.stopping(name) || abandoning.contains(name)) {
             // The actor of an earlier cluster of this name is still stopping (or a late create of the name is
             // being undone): create once that is over.
             waiting.put(name, cmd);
@@ -247,8 +239,8 @@ public final class ClusterRegistry
         var registered = new ClusterRegistered(cmd.spec(), cmd.secrets(), clusterSettings.clock().instant());
         return Effect().persist(registered)
                 .thenRun(s -> {
-                    var left = cmd.answerBy().map(by -> Duration.between(clusterSettings.clock().instant(), by).minus(REPLY_MARGIN));
-                    if (left.filter(d -> d.isNegative() || d.isZero()).isPresent()) {
+                    var confirmWithin = deadline.confirmWithin(createTimeout, clusterSettings.clock().instant());
+                    if (confirmWithin.isEmpty()) {
                         // The journal took so long that the asker has given up (the API answered 503): undo it.
                         context.getLog().warn("Cluster {} was recorded after its create had been answered 503; removing it", name);
                         abandoning.add(name);
@@ -256,9 +248,8 @@ public final class ClusterRegistry
                         return;
                     }
                     tellKnown(s);
-                    spawn(name);
-                    askCreate(registered, Optional.of(cmd.replyTo()),
-                            left.filter(d -> d.compareTo(createTimeout) < 0).orElse(createTimeout));
+                    children.spawn(name);
+                    askCreate(registered, Optional.of(cmd.replyTo()), confirmWithin.get());
                 })
                 .thenNoReply();
     }
@@ -276,15 +267,11 @@ public final class ClusterRegistry
                 .thenNoReply();
     }
 
-    private void askCreate(ClusterRegistered registered, Optional<ActorRef<CreateResult>> replyTo) {
-        askCreate(registered, replyTo, createTimeout);
-    }
-
     /** Asks the cluster actor to record its creation; it answers at once if it already has. */
     private void askCreate(ClusterRegistered registered, Optional<ActorRef<CreateResult>> replyTo, Duration timeout) {
         var name = registered.spec().name();
         unconfirmed.merge(name, 1, Integer::sum);
-        context.ask(ClusterActor.CreateResult.class, children.get(name), timeout,
+        context.ask(ClusterActor.CreateResult.class, children.running(name).orElseThrow(), timeout,
                 r -> new ClusterActor.Create(registered.spec(), registered.secrets(), registered.at(), r),
                 (ok, failure) -> new ChildCreated(name, Optional.ofNullable(failure).map(Throwable::getMessage), replyTo));
     }
@@ -295,7 +282,8 @@ public final class ClusterRegistry
         } else if (state.find(cmd.name()).isPresent()) {
             context.getLog().warn("Cluster {} did not confirm its creation in {} ({}); asking again", cmd.name(), createTimeout,
                     cmd.failure().get());
-            timers.startSingleTimer("create-" + cmd.name(), new EnsureCreated(cmd.name()), retryDelay(cmd.name()));
+            var delay = doubling(unconfirmed.getOrDefault(cmd.name(), 1));
+            timers.startSingleTimer("create-" + cmd.name(), new EnsureCreated(cmd.name()), delay);
         }
         if (cmd.replyTo().isEmpty()) {
             return Effect().noReply();
@@ -307,119 +295,83 @@ public final class ClusterRegistry
 
     private ReplyEffect<Event, State> onEnsureCreated(State state, EnsureCreated cmd) {
         var registered = state.find(cmd.name());
-        if (registered.isEmpty() || stopping.containsKey(cmd.name())) {
+        if (registered.isEmpty() || children.stopping(cmd.name())) {
             return Effect().noReply();
         }
-        if (!children.containsKey(cmd.name())) {
-            spawn(cmd.name());
+        if (children.running(cmd.name()).isEmpty()) {
+            children.spawn(cmd.name());
         }
-        askCreate(registered.get(), Optional.empty());
+        askCreate(registered.get(), Optional.empty(), createTimeout);
         return Effect().noReply();
     }
 
     /** A cluster actor has terminated: its name is free; if it stopped on its own, its cluster still needs an actor. */
     private ReplyEffect<Event, State> onChildTerminated(State state, ChildTerminated cmd) {
         var name = cmd.name();
-        if (stopping.get(name) == cmd.child()) {
-            stopping.remove(name);
+        var ended = children.terminated(name, cmd.child());
+        if (ended == ClusterChildren.Ended.STOPPED_AS_TOLD) {
             var next = waiting.remove(name);
             return next == null ? Effect().noReply() : onCreate(state, next);
         }
-        if (children.get(name) == cmd.child()) {
-            children.remove(name);
-            views.remove(name);
-            if (state.find(name).isPresent()) {
-                // Counted apart from creates, so an actor that keeps failing waits longer each time.
-                var delay = doubling(respawns.merge(name, 1, Integer::sum));
-                context.getLog().error("The actor of cluster {} stopped; starting it again in {}", name, delay);
-                timers.startSingleTimer("create-" + name, new EnsureCreated(name), delay);
-            }
+        if (ended == ClusterChildren.Ended.STOPPED_ON_ITS_OWN && state.find(name).isPresent()) {
+            var delay = doubling(children.respawned(name));
+            context.getLog().error("The actor of cluster {} stopped; starting it again in {}", name, delay);
+            timers.startSingleTimer("create-" + name, new EnsureCreated(name), delay);
         }
         return Effect().noReply();
     }
 
-    private Duration retryDelay(String name) {
-        return doubling(unconfirmed.getOrDefault(name, 1));
-    }
-
     private static Duration doubling(int attempt) {
-        int attempts = Math.min(attempt, 16);
-        var delay = RESPAWN_DELAY.multipliedBy(1L << Math.max(0, attempts - 1));
-        return delay.compareTo(MAX_RESPAWN_DELAY) > 0 ? MAX_RESPAWN_DELAY : delay;
+        return Doubling.delay(RESPAWN_DELAY, MAX_RESPAWN_DELAY, attempt);
     }
 
     private ReplyEffect<Event, State> onGet(State state, GetCluster cmd) {
-        var child = children.get(cmd.name());
+        var child = children.running(cmd.name()).orElse(null);
         if (child == null) {
             // A registered cluster whose actor is being started again exists: no answer (the API says 503), not 404.
-            return state.find(cmd.name()).isPresent() && !abandoning.contains(cmd.name()) ? Effect().noReply()
-                    : Effect().reply(cmd.replyTo(), Optional.empty());
+            return registered(state, cmd.name()) ? Effect().noReply() : Effect().reply(cmd.replyTo(), Optional.empty());
         }
         child.tell(new ClusterActor.GetView(cmd.replyTo()));
         return Effect().noReply();
     }
 
     private ReplyEffect<Event, State> onList(State state, ListClusters cmd) {
-        var listed = views.values().stream().sorted(Comparator.comparing(ClusterView::name)).toList();
-        return Effect().reply(cmd.replyTo(), listed);
+        return Effect().reply(cmd.replyTo(), children.views());
     }
 
     private ReplyEffect<Event, State> onGuarded(State state, Guarded cmd) {
-        var child = children.get(cmd.name());
+        var child = children.running(cmd.name()).orElse(null);
         if (child == null) {
-            return state.find(cmd.name()).isPresent() && !abandoning.contains(cmd.name()) ? Effect().noReply()
-                    : Effect().reply(cmd.request().replyTo(), new ClusterActor.NotFound(cmd.name()));
+            return registered(state, cmd.name()) ? Effect().noReply() : Effect().reply(cmd.request().replyTo(),
+                    new ClusterActor.NotFound(cmd.name()));
         }
         child.tell(cmd.request());
         return Effect().noReply();
     }
 
     private ReplyEffect<Event, State> onResources(State state, FromResources cmd) {
-        if (cmd.event() instanceof ResourceSide.TaskStatusReceived received) {
-            routeStatus(received);
-        } else if (cmd.event() instanceof ResourceSide.ExecutorMessageReceived received) {
-            var child = children.get(received.report().taskId().cluster());
-            if (child != null) {
-                child.tell(new ClusterActor.ReportReceived(received.report()));
-            }
-        }
+        TaskRouting.route(cmd.event(), children::running, resources, context.getLog());
         return Effect().noReply();
     }
 
-    private void routeStatus(ResourceSide.TaskStatusReceived received) {
-        var status = received.status();
-        var child = children.get(status.taskId().cluster());
-        if (child != null) {
-            child.tell(new ClusterActor.StatusUpdate(status));
-        }
-        ClusterVolumeEvents.acknowledgeOnceRecorded(received, java.util.Optional.ofNullable(child), resources);
-        if (child == null && !status.state().isTerminal()) {
-            context.getLog().warn("Killing task {}: no cluster {} is registered", status.taskId(), status.taskId().cluster());
-            resources.tell(new ResourceSide.Kill(status.taskId()));
-        }
-    }
-
     private ReplyEffect<Event, State> onViewChanged(State state, ViewChanged cmd) {
-        if (children.containsKey(cmd.name())) {
-            cmd.view().ifPresentOrElse(v -> views.put(cmd.name(), v), () -> views.remove(cmd.name()));
-        }
+        children.viewChanged(cmd.name(), cmd.view());
         return Effect().noReply();
     }
 
     private ReplyEffect<Event, State> onGone(State state, ClusterGone cmd) {
-        var child = children.remove(cmd.name());
-        views.remove(cmd.name());
         unconfirmed.remove(cmd.name());
-        respawns.remove(cmd.name());
         timers.cancel("create-" + cmd.name());
-        if (child != null) {
-            stopping.put(cmd.name(), child);
-            context.stop(child);
-        }
+        children.stop(cmd.name()).ifPresent(context::stop);
         if (state.find(cmd.name()).isEmpty()) {
             return Effect().noReply();
         }
         return Effect().persist(new ClusterRemoved(cmd.name())).thenRun(this::tellKnown).thenNoReply();
+    }
+
+    /** Whether {@code name} is registered (and not a late create being undone). */
+    private boolean registered(State state, String name) {
+        return state.find(name).isPresent() && !abandoning.contains(name);
     }
 
     /** The resource side destroys the volumes of clusters that do not exist. */
@@ -427,12 +379,12 @@ public final class ClusterRegistry
         resources.tell(new ResourceSide.ClustersKnown(state.clusters().stream().map(c -> c.spec().name()).toList()));
     }
 
-    /** Starts the actor of a cluster; the caller made sure no earlier actor of the name is still stopping. */
-    private void spawn(String name) {
+    /** Starts and watches the actor of a cluster (for {@link ClusterChildren#spawn}). */
+    private ActorRef<ClusterActor.Command> spawn(String name) {
         var peers = new ClusterActor.Peers(context.getSelf(), router, resources);
         var child = context.spawn(ClusterActor.create(name, peers, clusterSettings), "cluster-" + name,
                 io.mysos.actors.DeepStackExecutor.PROPS);
         context.watchWith(child, new ChildTerminated(name, child));
-        children.put(name, child);
+        return child;
     }
 }
