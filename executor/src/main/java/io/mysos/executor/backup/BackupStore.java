@@ -316,6 +316,20 @@ public final class BackupStore implements AutoCloseable {
             bytes += len;
         }
 
+        /**
+         * Hashes and counts bytes without writing them: the caller writes them, in the same order, to
+         * {@link #unhashed()}, e.g. on another thread, so that hashing one chunk overlaps storing the one before.
+         */
+        void hashAhead(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+            bytes += len;
+        }
+
+        /** Where bytes go once {@link #hashAhead} has taken them. */
+        OutputStream unhashed() {
+            return out;
+        }
+
         /** After close: the manifest's entry for this file. */
         public BackupManifest.FileEntry entry() {
             if (sha256 == null) {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -130,10 +129,10 @@ public final class PhysicalBackup {
         var digest = sha256();
         long bytes;
         try (var unpack = ToolRun.start(List.of(tools.mbstream().orElseThrow().toString(), "-x", "-C", target.toString()), target)) {
-            try (var in = new DigestInputStream(store.open(backup, entry.name()), digest)) {
-                // The store is read (and hashed) while mbstream unpacks the chunk before.
+            try (var in = store.open(backup, entry.name())) {
+                // The store is read, and hashed on another thread, while mbstream unpacks the chunk before.
                 var toTool = unpack.process().getOutputStream();
-                bytes = OverlappedCopy.copy(in, toTool, backup.fullId(), true);
+                bytes = OverlappedCopy.copy(in, toTool, backup.fullId(), true, digest::update);
                 closeQuietly(toTool);
             } catch (org.apache.hadoop.fs.ChecksumException e) {
                 throw new BackupFailedException("backup " + backup.fullId() + " is damaged: " + entry.name()

@@ -31,6 +31,21 @@ class OverlappedCopyTest {
     }
 
     @Test
+    void intoAStoreFileTheHashAndCountCoverEveryByteStored() throws Exception {
+        for (int size : new int[] {0, 1, OverlappedCopy.CHUNK + 1, 3 * OverlappedCopy.CHUNK + 12345}) {
+            var data = new byte[size];
+            new Random(size).nextBytes(data);
+            var stored = new ByteArrayOutputStream();
+            var file = new BackupStore.HashingOutput("stream.xb", stored);
+            OverlappedCopy.copy(new Trickle(new ByteArrayInputStream(data), 65536), file, "test");
+            file.close();
+            assertArrayEquals(data, stored.toByteArray(), size + " bytes");
+            var sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+            assertEquals(new BackupManifest.FileEntry("stream.xb", size, sha), file.entry());
+        }
+    }
+
+    @Test
     void aFailingStoreStopsTheCopyWithItsError() {
         var read = new AtomicLong();
         var endless = new InputStream() {
