@@ -208,7 +208,10 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
             if (stopped) {
                 break;
             }
-            if (!instances.runs(task.taskId())) {
+            if (instances.runs(task.taskId())) {
+                // As a Mesos master does: the latest status again, for a scheduler that could not record it.
+                instances.latest(task.taskId()).ifPresent(this::tellStatus);
+            } else {
                 start(task).ifPresent(LocalTask::recover);
             }
         }
@@ -220,6 +223,7 @@ public final class LocalAgent extends AbstractBehavior<ResourceSide.Command> {
         if (status.state().isTerminal() && instances.ended(status)) {
             offerIfIdle();
         }
+        instances.reported(status);
         tellStatus(status);
         return this;
     }

@@ -32,6 +32,8 @@ final class LocalInstances {
     /** Where sandboxes are deleted: off the agent's thread. */
     private final Executor blocking;
     private final Map<TaskId, Running> running = new HashMap<>();
+    /** The latest status each running task reported, to tell again when the scheduler reconciles. */
+    private final Map<TaskId, TaskStatus> latest = new HashMap<>();
     /** Tasks that ended on their own (FAILED, LOST): their sandboxes stay until the cluster releases them. */
     private final Map<TaskId, LocalTask> ended = new HashMap<>();
 
@@ -57,6 +59,18 @@ final class LocalInstances {
         return running.containsKey(taskId);
     }
 
+    /** A status a task reported; kept while it runs here. */
+    void reported(TaskStatus status) {
+        if (running.containsKey(status.taskId()) && !status.state().isTerminal()) {
+            latest.put(status.taskId(), status);
+        }
+    }
+
+    /** The latest status a task that runs here reported. */
+    Optional<TaskStatus> latest(TaskId taskId) {
+        return running.containsKey(taskId) ? Optional.ofNullable(latest.get(taskId)) : Optional.empty();
+    }
+
     int size() {
         return running.size();
     }
@@ -66,6 +80,7 @@ final class LocalInstances {
      * until released. True when it ran here (so its ports and resources are free again).
      */
     boolean ended(TaskStatus status) {
+        latest.remove(status.taskId());
         var task = running.remove(status.taskId());
         if (task == null) {
             return false;

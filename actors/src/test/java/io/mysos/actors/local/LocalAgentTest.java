@@ -327,6 +327,27 @@ class LocalAgentTest {
     }
 
     @Test
+    void reconcilingATaskThatRunsTellsItsLatestStatusAgain() throws Exception {
+        // A cluster that could not record RUNNING (its journal was away) reconciles after its recovery.
+        var fake = runningTask();
+        agent.tell(new ResourceSide.Reconcile(List.of(fake.data)));
+        assertEquals(new ResourceSide.TaskStatusReceived(new TaskStatus(fake.data.taskId(), TaskState.RUNNING, "")),
+                registry.receiveMessage());
+        expectNoStatusBeforeTheNextOne();
+        assertEquals(List.of("launch"), fake.calls, "it is not recovered again");
+
+        fake.report(TaskState.FAILED);
+        registry.expectMessageClass(ResourceSide.TaskStatusReceived.class);
+        agent.tell(new ResourceSide.Reconcile(List.of(fake.data)));
+        assertEquals(List.of("launch"), fake.calls);
+        assertEquals(List.of("recover"), registry.awaitAssert(() -> {
+            var again = tasks.get(fake.data.taskId());
+            assertTrue(again != fake, "an ended task is started again on its sandbox");
+            return again.calls;
+        }));
+    }
+
+    @Test
     void stopInstancesAnswersOnceEveryInstanceIsDownAndOffersNothingAfterwards() {
         agent.tell(new ResourceSide.Reconcile(List.of(task(1, 21000), task(2, 21001))));
         TestProbe<akka.Done> done = KIT.createTestProbe();
