@@ -108,7 +108,9 @@ public final class PhysicalBackup {
                 + " has no " + STREAM_FILE + " in its manifest"));
         try {
             Files.createDirectories(target);
+            long began = System.nanoTime();
             unpackVerified(backup, entry, target);
+            long unpacked = System.nanoTime();
             try (var prepare = ToolRun.start(List.of(tools.mariadbBackup().orElseThrow().toString(), "--prepare",
                     "--target-dir=" + target, "--use-memory=256M"), target)) {
                 prepare.process().getOutputStream().close();
@@ -119,6 +121,8 @@ public final class PhysicalBackup {
             for (var stale : List.of("master.info", "relay-log.info", "multi-master.info")) {
                 Files.deleteIfExists(target.resolve(stale));
             }
+            log.info("restored backup {} into {}: {} bytes fetched, verified and unpacked in {} ms, prepared in {} ms", backup.fullId(),
+                    target, entry.bytes(), (unpacked - began) / 1_000_000, (System.nanoTime() - unpacked) / 1_000_000);
             return positionOf(target).orElse(backup.position());
         } catch (IOException e) {
             throw new BackupFailedException("cannot restore backup " + backup.fullId() + " into " + target + ": " + e.getMessage(), e);
