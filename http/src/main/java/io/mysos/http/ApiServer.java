@@ -44,7 +44,9 @@ public final class ApiServer {
         // Bodies over the limit are refused as they arrive (413), and requests too malformed to
         // reach a route are answered in JSON like every other error.
         server = server.withParserSettings(server.getParserSettings().withMaxContentLength(settings.maxBodyBytes()))
-                .withParsingErrorHandler(ApiErrors.ParsingErrors.class.getName());
+                .withParsingErrorHandler(ApiErrors.ParsingErrors.class.getName())
+                // HEAD is answered as GET without the body (load balancers check /health with HEAD).
+                .withTransparentHeadRequests(true);
         var endpointRoutes = new EndpointRoutes(system, refs.registry(), endpoints, settings);
         return Http.get(system).newServerAt(host, port).withSettings(server).bind(metrics.instrument(Directives.concat(
                 new DashboardRoutes().route(),

@@ -17,14 +17,12 @@ import io.mysos.actors.audit.EventFields;
 import io.mysos.core.audit.FailoverRecords;
 import io.mysos.core.cluster.ClusterName;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.stream.Collectors;
 
 /**
  * The audit trail over HTTP, read from the journal (never from the actors), so it also answers for
@@ -77,13 +75,13 @@ public final class AuditRoutes extends AllDirectives {
 
     private Route clusterEvents(String name) {
         ClusterName.validate(name);
-        return parameterOptional("from_seq", fromSeq -> parameterOptional("type", type -> parameterOptional("limit", limit ->
-                parameterOptional("incarnation", incarnation -> {
-                    long from = number("from_seq", fromSeq, 1, Long.MAX_VALUE).orElse(1L);
-                    int max = number("limit", limit, 1, MAX_LIMIT).orElse((long) DEFAULT_LIMIT).intValue();
-                    Set<String> types = type.map(t -> Arrays.stream(t.split(",")).map(String::trim).collect(Collectors.toSet()))
-                            .orElse(Set.of());
-                    var wanted = number("incarnation", incarnation, 1, Integer.MAX_VALUE).map(Long::intValue);
+        return parameterList("from_seq", fromSeq -> parameterList("type", type -> parameterList("limit", limit ->
+                parameterList("incarnation", incarnation -> {
+                    long from = number("from_seq", QueryParameters.single(fromSeq, "from_seq"), 1, Long.MAX_VALUE).orElse(1L);
+                    int max = number("limit", QueryParameters.single(limit, "limit"), 1, MAX_LIMIT).orElse((long) DEFAULT_LIMIT).intValue();
+                    Set<String> types = QueryParameters.eventTypes(QueryParameters.single(type, "type"));
+                    var wanted = number("incarnation", QueryParameters.single(incarnation, "incarnation"), 1, Integer.MAX_VALUE)
+                            .map(Long::intValue);
                     var page = fromJournal(journal().lifePage(name, wanted, from, e -> types.isEmpty() || types.contains(e.type()), max))
                             .thenApply(p -> p.orElseThrow(() -> noLife(name, wanted)));
                     return onSuccess(page, p -> {
@@ -96,7 +94,7 @@ public final class AuditRoutes extends AllDirectives {
 
     private Route failovers(String name) {
         ClusterName.validate(name);
-        return parameterOptional("incarnation", incarnation -> onSuccess(lifeOf(name, incarnation), l ->
+        return parameterList("incarnation", incarnation -> onSuccess(lifeOf(name, QueryParameters.single(incarnation, "incarnation")), l ->
                 json(AuditJson.failovers(name, l.incarnation(), FailoverRecords.of(l.events())))));
     }
 
@@ -124,8 +122,10 @@ public final class AuditRoutes extends AllDirectives {
     }
 
     private Route allEvents() {
-        return parameterOptional("after", after -> parameterOptional("limit", limit ->
+        return parameterList("after", afters -> parameterList("limit", limits ->
                 optionalHeaderValueByName("Last-Event-ID", lastId -> optionalHeaderValueByName("Accept", accept -> {
+                    var after = QueryParameters.single(afters, "after");
+                    var limit = QueryParameters.single(limits, "limit");
                     long from = number("Last-Event-ID", lastId, 0, Long.MAX_VALUE)
                             .or(() -> number("after", after, 0, Long.MAX_VALUE)).orElse(0L);
                     if (accept.map(a -> a.contains("text/event-stream")).orElse(false)) {

@@ -58,8 +58,8 @@ public final class EndpointRoutes extends AllDirectives {
         // Errors and rejections are answered inside the path only: other paths fall through to the other routes.
         return path(PathMatchers.segment("clusters").slash(PathMatchers.segment()).slash("endpoints"), name ->
                 handleExceptions(errors.exceptions(), () -> handleRejections(errors.rejections(), () ->
-                        get(() -> parameterOptional("wait", wait -> parameterOptional("fenced", fenced ->
-                                show(name, wait.map(w -> number(w, "wait")), fenced.map("true"::equals).orElse(false))))))));
+                        get(() -> parameterList("wait", waits -> parameterList("fenced", fenced ->
+                                show(name, QueryParameters.single(waits, "wait").map(w -> epoch(w, "wait")), flag(QueryParameters.single(fenced, "fenced")))))))));
     }
 
     private Route show(String name, Optional<Long> wait, boolean fenced) {
@@ -101,11 +101,25 @@ public final class EndpointRoutes extends AllDirectives {
         return now.epoch() != epoch || now.fenced() != fenced;
     }
 
-    private static long number(String text, String field) {
+    private static long epoch(String text, String field) {
         try {
-            return Long.parseLong(text);
+            long epoch = Long.parseLong(text);
+            if (epoch >= 0) {
+                return epoch;
+            }
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(field + " must be an epoch (a whole number), not '" + RequestFields.shown(text) + "'");
+            // said below
         }
+        throw new InvalidInputException(field + " must be an epoch (a whole number, 0 or more), not '" + RequestFields.shown(text) + "'");
+    }
+
+    private static boolean flag(Optional<String> value) {
+        if (value.isEmpty() || value.get().equals("false")) {
+            return false;
+        }
+        if (value.get().equals("true")) {
+            return true;
+        }
+        throw new InvalidInputException("fenced must be true or false, not '" + RequestFields.shown(value.get()) + "'");
     }
 }

@@ -148,6 +148,13 @@ class AuditRoutesTest {
         assertError(get("/clusters/orders/events?limit=0"), 400, "limit");
         assertError(get("/clusters/orders/events?from_seq=abc"), 400, "from_seq");
         assertError(get("/clusters/Bad%20Name/failovers"), 400, "");
+        // A typo in a type would match nothing and look like "no such events": it is refused, naming the typo.
+        assertError(get("/clusters/orders/events?type=MasterElected,MastrLost"), 400, "MastrLost");
+        assertError(get("/clusters/orders/events?type=,"), 400, "type");
+        assertError(get("/clusters/orders/events?limit=1&limit=2"), 400, "limit is given more than once");
+        assertError(get("/clusters/orders/failovers?incarnation=1&incarnation=2"), 400, "incarnation");
+        assertError(get("/events?after=1&after=2"), 400, "after");
+        assertEquals(200, get("/clusters/orders/events?limit=2&limit=2&type=MasterLost").statusCode(), "the same value twice is the value");
         assertEquals(404, get("/clusters/orders").statusCode(), "the rest of the API still answers");
     }
 

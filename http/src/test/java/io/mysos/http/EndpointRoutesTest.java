@@ -130,6 +130,13 @@ class EndpointRoutesTest {
         var bad = get("/clusters/orders/endpoints?wait=soon").get(10, TimeUnit.SECONDS);
         assertEquals(400, bad.statusCode());
         assertTrue(json(bad).get("error").asText().contains("wait"));
+        for (var careless : java.util.List.of("wait=-1", "wait=1&wait=2", "wait=0&fenced=maybe", "fenced=yes", "fenced=true&fenced=false")) {
+            var answer = get("/clusters/orders/endpoints?" + careless).get(10, TimeUnit.SECONDS);
+            assertEquals(400, answer.statusCode(), careless);
+            assertTrue(json(answer).get("error").asText().matches(".*(wait|fenced).*"), careless + ": " + json(answer));
+        }
+        assertEquals(200, get("/clusters/orders/endpoints?wait=2&wait=2&fenced=false").get(10, TimeUnit.SECONDS).statusCode(),
+                "the same value twice is the value");
     }
 
     /** Until the registry has been asked {@code times} times in all (the held request looked again). */

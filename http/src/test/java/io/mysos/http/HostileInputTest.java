@@ -79,6 +79,14 @@ class HostileInputTest {
         kit.shutdownTestKit();
     }
 
+    @Test
+    void headIsAnsweredAsGetWithoutTheBody() throws Exception {
+        var head = RawHttp.request(port, "HEAD", "/health", "", "");
+        assertEquals(200, head.status(), "load balancers check health with HEAD");
+        assertEquals("", head.body());
+        assertEquals(404, RawHttp.request(port, "HEAD", "/clusters/nothing", "", "").status());
+    }
+
     private RawHttp.Answer get(String target) throws Exception {
         return RawHttp.request(port, "GET", target, "", "");
     }
