@@ -112,6 +112,17 @@ final class LocalCommand implements Callable<Integer> {
                 cpus != null ? cpus : machine.cpus(),
                 mem != null ? DataSize.parse(mem) : machine.mem(),
                 disk != null ? DataSize.parse(disk) : machine.disk());
+        if (!(offered.cpus() > 0) || Double.isInfinite(offered.cpus())) {
+            throw new InvalidInputException("--cpus must be a number above 0 (what instances may use in all), not " + cpus);
+        }
+        if (offered.mem().bytes() <= 0) {
+            throw new InvalidInputException(mem != null ? "--mem must be above 0 (what instances may use in all), not " + mem
+                    : "this machine shows no memory to offer; pass --mem");
+        }
+        if (offered.disk().bytes() <= 0) {
+            throw new InvalidInputException(disk != null ? "--disk must be above 0 (what instances may use in all), not " + disk
+                    : "--data-dir " + dir + " is on a file system with no free space; choose another --data-dir or pass --disk");
+        }
         var ranges = new ArrayList<PortRange>();
         ports.forEach(p -> ranges.add(PortRange.parse(p)));
         if (port < 1 || port > 65535) {

@@ -217,12 +217,41 @@ public final class LocalMode implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** Whether {@code e} comes from a file or directory that could not be used. */
+    static boolean onAFile(Throwable e) {
         var cause = e;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause instanceof java.nio.file.FileSystemException;
+    }
+
+    static String rootMessage(Throwable e) {
+        var cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof java.nio.file.FileSystemException fs) {
+            // Its message is often the bare path (NoSuchFileException, AccessDeniedException): say what went wrong with it.
+            return "cannot use " + fs.getFile() + (fs.getOtherFile() == null ? "" : " or " + fs.getOtherFile()) + ": " + fileProblem(fs);
+        }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory (is the directory above it there?)";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "something else of that name is in the way";
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Local mode could not start; the message says what to do. */

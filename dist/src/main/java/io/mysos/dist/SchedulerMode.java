@@ -142,7 +142,8 @@ public final class SchedulerMode implements AutoCloseable {
         } catch (LocalMode.StartException e) {
             throw e;
         } catch (Exception e) {
-            throw new LocalMode.StartException(e.toString(), e);
+            // A file that cannot be made says which and why; anything else as before, with its type.
+            throw new LocalMode.StartException(LocalMode.onAFile(e) ? LocalMode.rootMessage(e) : e.toString(), e);
         }
     }
 

@@ -84,4 +84,27 @@ class LocalCommandTest {
         new CommandLine(separate).parseArgs("--ports", "31000-31999", "--endpoint-ports", "30000-30999");
         assertEquals(1, separate.endpointOptions().ports().size(), "separate ranges are taken");
     }
+
+    @Test
+    void refusesToOfferNothing() {
+        for (var bad : new String[][] {{"--cpus", "0"}, {"--cpus", "-1"}, {"--cpus", "NaN"}, {"--cpus", "Infinity"},
+                {"--mem", "0mb"}, {"--disk", "0gb"}}) {
+            var result = run("local", bad[0], bad[1]);
+            assertEquals(2, result.exit(), String.join(" ", bad) + ": " + result.err());
+            assertTrue(result.err().startsWith("mysos local: ") && result.err().contains(bad[0].substring(2) + " must be"), result.err());
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsNamedWithWhy() {
+        var full = run("local", "--data-dir", "/proc/mysos-nope/data", "--port", "55998");
+        assertEquals(2, full.exit(), full.err());
+        assertTrue(full.err().contains("--data-dir /proc/mysos-nope/data is on a file system with no free space"), full.err());
+        // Under a plain file: the directory cannot be made, and the answer says which and why (not just the path).
+        var underAFile = run("local", "--data-dir", "/etc/hostname/mysos", "--port", "55998");
+        assertEquals(1, underAFile.exit(), underAFile.err());
+        assertTrue(underAFile.err().contains("mysos local: cannot use /etc/hostname/mysos"), underAFile.err());
+        assertTrue(underAFile.err().contains("Not a directory"), underAFile.err());
+        assertFalse(underAFile.err().contains("\tat "), "no stack trace: " + underAFile.err());
+    }
 }
