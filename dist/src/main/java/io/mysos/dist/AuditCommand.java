@@ -66,6 +66,10 @@ final class AuditCommand implements Callable<Integer> {
             }
             var fromTime = time("--from", from);
             var toTime = time("--to", to);
+            if (fromTime.isPresent() && toTime.isPresent() && fromTime.get().isAfter(toTime.get())) {
+                // Nothing could match: say so instead of showing an empty history.
+                throw new InvalidInputException("--from " + fromTime.get() + " is after --to " + toTime.get());
+            }
             var atTime = time("--at", at);
             try (var reader = AuditReader.open(journal.journal().orElse(LocalSettings.Journal.EMBEDDED), dataDir)) {
                 return run(reader, fromTime, toTime, atTime);

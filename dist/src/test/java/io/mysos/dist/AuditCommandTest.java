@@ -67,5 +67,8 @@ class AuditCommandTest {
         var run = run("audit", "--data-dir", dataDir.toString(), "--at", "yesterday");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("--at must be a time such as 2026-12-01T06:00:00Z"), run.err());
+        var reversed = run("audit", "--data-dir", dataDir.toString(), "--from", "2026-12-01T00:00:00Z", "--to", "2026-11-01T00:00:00Z");
+        assertEquals(2, reversed.exit(), "a reversed range is refused, not answered with an empty history");
+        assertTrue(reversed.err().contains("--from 2026-12-01T00:00:00Z is after --to 2026-11-01T00:00:00Z"), reversed.err());
     }
 }
