@@ -113,7 +113,7 @@ final class LocalCommand implements Callable<Integer> {
                 mem != null ? DataSize.parse(mem) : machine.mem(),
                 disk != null ? DataSize.parse(disk) : machine.disk());
         if (!(offered.cpus() > 0) || Double.isInfinite(offered.cpus())) {
-            throw new InvalidInputException("--cpus must be a number above 0 (what instances may use in all), not " + cpus);
+            throw new InvalidInputException("--cpus must be a number above 0 (what instances may use in all), not " + offered.cpus());
         }
         if (offered.mem().bytes() <= 0) {
             throw new InvalidInputException(mem != null ? "--mem must be above 0 (what instances may use in all), not " + mem

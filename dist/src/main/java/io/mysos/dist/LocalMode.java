@@ -219,18 +219,19 @@ public final class LocalMode implements AutoCloseable {
 
     /** Whether {@code e} comes from a file or directory that could not be used. */
     static boolean onAFile(Throwable e) {
+        return rootCause(e) instanceof java.nio.file.FileSystemException;
+    }
+
+    private static Throwable rootCause(Throwable e) {
         var cause = e;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause instanceof java.nio.file.FileSystemException;
+        return cause;
     }
 
     static String rootMessage(Throwable e) {
-        var cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        var cause = rootCause(e);
         if (cause instanceof java.nio.file.FileSystemException fs) {
             // Its message is often the bare path (NoSuchFileException, AccessDeniedException): say what went wrong with it.
             return "cannot use " + fs.getFile() + (fs.getOtherFile() == null ? "" : " or " + fs.getOtherFile()) + ": " + fileProblem(fs);

@@ -13,6 +13,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import io.mysos.actors.DeepStackExecutor;
 import io.mysos.actors.JournalBackoff;
 import io.mysos.actors.JsonSerializable;
 import io.mysos.actors.offer.OfferRouter;
@@ -382,8 +383,7 @@ public final class ClusterRegistry
     /** Starts and watches the actor of a cluster (for {@link ClusterChildren#spawn}). */
     private ActorRef<ClusterActor.Command> spawn(String name) {
         var peers = new ClusterActor.Peers(context.getSelf(), router, resources);
-        var child = context.spawn(ClusterActor.create(name, peers, clusterSettings), "cluster-" + name,
-                io.mysos.actors.DeepStackExecutor.PROPS);
+        var child = context.spawn(ClusterActor.create(name, peers, clusterSettings), "cluster-" + name, DeepStackExecutor.PROPS);
         context.watchWith(child, new ChildTerminated(name, child));
         return child;
     }
