@@ -27,9 +27,6 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * before its mysqld starts.
  */
 public final class BackupBenchmark {
-    /** The first copy's MB/s, from the disk: each median is also shown against it. */
-    private static double FIRST_COPY_RATE;
-
     private BackupBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -74,7 +71,6 @@ public final class BackupBenchmark {
             double copyRate = median(copies);
             System.out.printf("%-60s %6s    %9s %8.1f MB/s  (the 100%% below; the disk-bound first copy: %.1f MB/s)%n",
                     "  median of the cached copies", "", "", copyRate, firstCopyRate);
-            FIRST_COPY_RATE = firstCopyRate;
 
             // mariadb-backup's own speed, into nothing: what the store and the checksums add is the rest.
             var options = instance.sandbox().resolve("bench-client.cnf");
@@ -94,13 +90,13 @@ public final class BackupBenchmark {
 
             var source = new BackupSource("bench", instance.sandbox(), SandboxLayout.of(instance.sandbox()).configFile(),
                     MySqlProcess.HOST, instance.port(), io.mysos.core.protocol.TaskData.ADMIN_USER, instance.adminPassword(), "MariaDB", false, "");
-            measure("file://", fileStore, source, scratch, copyRate, rounds);
+            measure("file://", fileStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds);
 
             var conf = new Configuration();
             hdfs = new MiniDFSCluster.Builder(conf, new File(scratch.resolve("minidfs").toString())).numDataNodes(1).build();
             hdfs.waitActive();
             var hdfsStore = new InstanceBackups(BackupStore.open(URI.create(hdfs.getURI() + "/mysos"), conf), BackupTools.detect());
-            measure("mini HDFS", hdfsStore, source, scratch, copyRate, rounds);
+            measure("mini HDFS", hdfsStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds);
         } finally {
             if (hdfs != null) {
                 hdfs.shutdown(true);
@@ -113,7 +109,10 @@ public final class BackupBenchmark {
      * MB/s of what the backup holds (mariadb-backup leaves the binary logs out), against the plain copy's median MB/s;
      * {@code rounds} backups and restores, and their medians.
      */
-    private static void measure(String where, InstanceBackups store, BackupSource source, Path scratch, double copyRate, int rounds)
+    /** MB/s of the cached copies (the 100 %) and of the first copy, which read the disk. */
+    private record Baselines(double cached, double first) {}
+
+    private static void measure(String where, InstanceBackups store, BackupSource source, Path scratch, Baselines baselines, int rounds)
             throws Exception {
         var backups = new ArrayList<Double>();
         var restores = new ArrayList<Double>();
@@ -124,22 +123,22 @@ public final class BackupBenchmark {
             double backup = seconds(began);
             double storedMb = manifest.bytes() / 1e6;
             backups.add(storedMb / backup);
-            report("backup to " + where + " (" + Math.round(storedMb) + " MB stored)", storedMb, backup, copyRate);
+            report("backup to " + where + " (" + Math.round(storedMb) + " MB stored)", storedMb, backup, baselines.cached());
             var target = scratch.resolve("restored");
             coldCache();
             began = System.nanoTime();
             store.restore(manifest.fullId(), target);
             double restore = seconds(began);
             restores.add(storedMb / restore);
-            report("restore from " + where + " (fetch, verify, unpack, prepare)", storedMb, restore, copyRate);
+            report("restore from " + where + " (fetch, verify, unpack, prepare)", storedMb, restore, baselines.cached());
             SandboxLayout.deleteTree(target);
             store.store().delete(manifest.cluster(), manifest.id());
         }
         for (var result : java.util.Map.of("  median backup to " + where, median(backups), "  median restore from " + where,
                 median(restores)).entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).toList()) {
             System.out.printf("%-60s %6s    %9s %8.1f MB/s  (%3.0f%% of the cached copy's MB/s, %3.0f%% of the first copy's)%n",
-                    result.getKey(), "", "", result.getValue(), 100 * result.getValue() / copyRate,
-                    100 * result.getValue() / FIRST_COPY_RATE);
+                    result.getKey(), "", "", result.getValue(), 100 * result.getValue() / baselines.cached(),
+                    100 * result.getValue() / baselines.first());
         }
     }
 
