@@ -73,10 +73,29 @@ public final class EndpointForwarder {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
+    /**
+     * How connections from this host travel: {@code USER} through this process (Netty), {@code KERNEL} straight to the
+     * instance by the host's netfilter ({@link KernelForwarding}; connections from other hosts and those that wait
+     * through a failover still go through this process).
+     */
+    public enum Forwarding {
+        USER, KERNEL;
+
+        /** {@code user} or {@code kernel}, as the flag and the configuration write it. */
+        public static Forwarding parse(String text) {
+            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "user" -> USER;
+                case "kernel" -> KERNEL;
+                default -> throw new IllegalArgumentException("endpoint forwarding is 'user' or 'kernel', not '" + text + "'");
+            };
+        }
+    }
+
     private final String cluster;
     private final RouteTable table = new RouteTable();
     private final Duration connectWait;
     private volatile List<Channel> listeners = List.of();
+    private volatile Optional<KernelForwarding> kernel = Optional.empty();
 
     private EndpointForwarder(String cluster, Duration connectWait) {
         this.cluster = cluster;
@@ -89,11 +108,26 @@ public final class EndpointForwarder {
      */
     public static CompletionStage<EndpointForwarder> start(String cluster, String host, int readWritePort, int readOnlyPort,
                                                            Duration connectWait) {
+        return start(cluster, host, readWritePort, readOnlyPort, connectWait, Forwarding.USER);
+    }
+
+    /**
+     * As {@link #start(String, String, int, int, Duration)}, forwarding as {@code forwarding} says; with {@code KERNEL}
+     * the start fails, saying why, where the kernel cannot forward (tools missing, no CAP_NET_ADMIN, not IPv4).
+     */
+    public static CompletionStage<EndpointForwarder> start(String cluster, String host, int readWritePort, int readOnlyPort,
+                                                           Duration connectWait, Forwarding forwarding) {
         var forwarder = new EndpointForwarder(cluster, connectWait);
         var rw = forwarder.listen(Role.READ_WRITE, host, readWritePort);
         var ro = forwarder.listen(Role.READ_ONLY, host, readOnlyPort);
         return rw.thenCombine(ro, (a, b) -> {
             forwarder.listeners = List.of(a, b);
+            if (forwarding == Forwarding.KERNEL) {
+                forwarder.kernel = Optional.of(KernelForwarding.start(cluster, host, forwarder.port(Role.READ_WRITE),
+                        forwarder.port(Role.READ_ONLY)));
+                LOG.info("Endpoints of {}: connections from this host are forwarded by the kernel (nftables table {})", cluster,
+                        io.mysos.core.endpoint.KernelRoutes.table(forwarder.port(Role.READ_WRITE), forwarder.port(Role.READ_ONLY)));
+            }
             return forwarder;
         }).whenComplete((f, e) -> {
             if (e != null) {
@@ -105,8 +139,15 @@ public final class EndpointForwarder {
 
     /** Routes new connections by {@code targets}, and closes those to instances they leave out; an older epoch is ignored. */
     public boolean update(Targets targets) {
-        var before = table.current();
-        boolean taken = table.update(targets);
+        Targets before;
+        boolean taken;
+        synchronized (this) {
+            before = table.current();
+            taken = table.update(targets);
+            if (taken && !targets.equals(before)) {
+                kernel.ifPresent(k -> routeInKernel(k, targets));
+            }
+        }
         if (taken && !targets.equals(before)) {
             LOG.info("Endpoints of {}: epoch {}, read-write {}, read-only {}", cluster, targets.epoch(),
                     targets.readWrite().map(t -> t.taskId() + " " + t.address()).orElse("fenced (connections wait)"),
@@ -115,6 +156,14 @@ public final class EndpointForwarder {
             LOG.warn("Endpoints of {}: ignored targets of epoch {}, older than epoch {}", cluster, targets.epoch(), before.epoch());
         }
         return taken;
+    }
+
+    private void routeInKernel(KernelForwarding forwarding, Targets targets) {
+        try {
+            forwarding.route(targets);
+        } catch (KernelForwarding.Unavailable e) {
+            // Logged there; the table is gone, so every connection reaches the listeners, which route by the same targets.
+        }
     }
 
     public Targets targets() {
@@ -127,7 +176,11 @@ public final class EndpointForwarder {
 
     /** Stops listening and closes every forwarded connection. */
     public CompletionStage<Void> close() {
-        table.update(new Targets(Long.MAX_VALUE, Optional.empty(), List.of()));
+        synchronized (this) {
+            table.update(new Targets(Long.MAX_VALUE, Optional.empty(), List.of()));
+            kernel.ifPresent(KernelForwarding::close);
+            kernel = Optional.empty();
+        }
         return CompletableFuture.allOf(listeners.stream().map(c -> completion(c.close())).toArray(CompletableFuture[]::new));
     }
 

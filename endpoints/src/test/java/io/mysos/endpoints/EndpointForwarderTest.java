@@ -25,18 +25,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The endpoints forwarding in user space; {@link KernelForwardingTest} runs the same with the kernel forwarding. */
 class EndpointForwarderTest {
-    private FakeServer master;
-    private FakeServer replica1;
-    private FakeServer replica2;
-    private EndpointForwarder forwarder;
+    FakeServer master;
+    FakeServer replica1;
+    FakeServer replica2;
+    EndpointForwarder forwarder;
+
+    EndpointForwarder.Forwarding forwarding() {
+        return EndpointForwarder.Forwarding.USER;
+    }
 
     @BeforeEach
     void start() throws Exception {
         master = new FakeServer("master");
         replica1 = new FakeServer("replica1");
         replica2 = new FakeServer("replica2");
-        forwarder = EndpointForwarder.start("orders", "127.0.0.1", 0, 0, Duration.ofSeconds(30))
+        forwarder = EndpointForwarder.start("orders", "127.0.0.1", 0, 0, Duration.ofSeconds(30), forwarding())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -48,17 +53,17 @@ class EndpointForwarderTest {
         replica2.close();
     }
 
-    private static Target target(FakeServer server, long epoch) {
+    static Target target(FakeServer server, long epoch) {
         return new Target(server.name, "127.0.0.1", server.port(), epoch);
     }
 
-    private Targets healthy(long epoch, FakeServer writer, FakeServer... readers) {
+    Targets healthy(long epoch, FakeServer writer, FakeServer... readers) {
         return new Targets(epoch, Optional.of(target(writer, epoch)),
                 java.util.Arrays.stream(readers).map(r -> target(r, epoch)).toList());
     }
 
     /** A client connection through an endpoint: the first line is the name of the server it reached. */
-    private static final class Client implements AutoCloseable {
+    static final class Client implements AutoCloseable {
         final Socket socket;
         final BufferedReader in;
 
@@ -195,7 +200,7 @@ class EndpointForwarderTest {
 
     @Test
     void aConnectionThatFindsNoMasterInTimeIsClosed() throws Exception {
-        var impatient = EndpointForwarder.start("ledger", "127.0.0.1", 0, 0, Duration.ZERO)
+        var impatient = EndpointForwarder.start("ledger", "127.0.0.1", 0, 0, Duration.ZERO, forwarding())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         try (var client = new Client(impatient.port(Role.READ_WRITE))) {
             assertEquals(true, client.closedByEndpoint());
@@ -218,7 +223,7 @@ class EndpointForwarderTest {
         }
     }
 
-    private int forwarderWaiting() throws Exception {
+    int forwarderWaiting() throws Exception {
         var field = EndpointForwarder.class.getDeclaredField("table");
         field.setAccessible(true);
         return ((RouteTable) field.get(forwarder)).waiting();

@@ -17,6 +17,8 @@ final class FakeServer implements AutoCloseable {
     private final ServerSocket socket;
     final AtomicInteger accepted = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    /** The port each connection came from, as this server sees it. */
+    final List<Integer> peerPorts = new CopyOnWriteArrayList<>();
 
     FakeServer(String name) throws IOException {
         this.name = name;
@@ -34,6 +36,7 @@ final class FakeServer implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 var s = socket.accept();
+                peerPorts.add(s.getPort());
                 accepted.incrementAndGet();
                 open.add(s);
                 var t = new Thread(() -> serve(s), "fake-" + name + "-conn");
