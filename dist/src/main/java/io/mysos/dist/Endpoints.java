@@ -32,7 +32,8 @@ final class Endpoints implements AutoCloseable {
         EndpointDirectory served = EndpointDirectory.NONE;
         if (!options.ports().isEmpty()) {
             var book = EndpointPortBook.open(settings.dataDir().resolve("endpoints.json"), options.ports());
-            var local = new LocalEndpoints(system, registry, settings.host(), shownHost(settings.host(), settings.advertisedUrl()), book);
+            var local = new LocalEndpoints(system, registry, settings.host(), shownHost(settings.host(), settings.advertisedUrl()), book,
+                    options.forwarding());
             parts.add(local);
             served = local;
         }

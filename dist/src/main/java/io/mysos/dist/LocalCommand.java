@@ -4,6 +4,8 @@ import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
+import io.mysos.endpoints.EndpointForwarder;
+import io.mysos.endpoints.EndpointForwarder.Forwarding;
 import io.mysos.http.ApiSettings;
 import java.net.InetAddress;
 import java.net.URI;
@@ -65,6 +67,11 @@ final class LocalCommand implements Callable<Integer> {
                     + "restarts; 'none' serves no endpoints (default: ${DEFAULT-VALUE}).")
     List<String> endpointPorts;
 
+    @Option(names = "--endpoint-forwarding", defaultValue = "user", description = "How the endpoints carry connections from "
+            + "this host: 'user' through Mysos, 'kernel' straight to the instance by nftables (needs root or CAP_NET_ADMIN, nft, "
+            + "conntrack and ss; connections from other hosts still go through Mysos) (default: ${DEFAULT-VALUE}).")
+    String endpointForwarding;
+
     @Mixin
     ServerSetOption serverSets = new ServerSetOption();
 
@@ -101,7 +108,18 @@ final class LocalCommand implements Callable<Integer> {
                 }
             }
         }
-        return new EndpointOptions(ranges, serverSets.zk());
+        Forwarding forwarding;
+        try {
+            forwarding = Forwarding.parse(endpointForwarding);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--endpoint-forwarding is 'user' or 'kernel', not '" + endpointForwarding + "'");
+        }
+        if (forwarding == Forwarding.KERNEL && !ranges.isEmpty()) {
+            EndpointForwarder.kernelUnavailable(host).ifPresent(why -> {
+                throw new InvalidInputException("--endpoint-forwarding kernel: " + why);
+            });
+        }
+        return new EndpointOptions(ranges, serverSets.zk(), forwarding);
     }
 
     /** The settings these options make, without starting anything. */

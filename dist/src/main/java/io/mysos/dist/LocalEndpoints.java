@@ -45,6 +45,7 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
     private final String shownHost;
     private final EndpointPortBook book;
     private final EndpointSettings settings;
+    private final EndpointForwarder.Forwarding forwarding;
     private final Instant started = Instant.now();
     private final Map<String, EndpointForwarder> forwarders = new ConcurrentHashMap<>();
     private final Map<String, Instant> failedAt = new ConcurrentHashMap<>();
@@ -52,7 +53,8 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
     private final Cancellable poll;
 
     LocalEndpoints(ActorSystem<?> system, ActorRef<ClusterRegistry.Command> registry, String listenHost, String shownHost,
-                   EndpointPortBook book) {
+                   EndpointPortBook book, EndpointForwarder.Forwarding forwarding) {
+        this.forwarding = forwarding;
         this.system = system;
         this.registry = registry;
         this.listenHost = listenHost;
@@ -117,7 +119,7 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
         }
         try {
             var forwarder = EndpointForwarder.start(cluster, listenHost, ports.get().readWrite(), ports.get().readOnly(),
-                    settings.connectWait()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    settings.connectWait(), forwarding).toCompletableFuture().get(10, TimeUnit.SECONDS);
             forwarders.put(cluster, forwarder);
             failedAt.remove(cluster);
             LOG.info("Endpoints of {}: read-write {}:{}, read-only {}:{}", cluster, shownHost, ports.get().readWrite(),

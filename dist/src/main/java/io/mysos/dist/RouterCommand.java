@@ -4,6 +4,7 @@ import io.mysos.core.InvalidInputException;
 import io.mysos.core.cluster.ClusterName;
 import io.mysos.endpoints.ApiFollower;
 import io.mysos.endpoints.EndpointForwarder;
+import io.mysos.endpoints.EndpointForwarder.Forwarding;
 import io.mysos.endpoints.Role;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,9 +40,15 @@ final class RouterCommand implements Callable<Integer> {
             + "failover before it is closed (default: ${DEFAULT-VALUE}).")
     int connectWaitSeconds;
 
+    @Option(names = "--forwarding", defaultValue = "user", description = "How connections from this host travel: 'user' through "
+            + "the router, 'kernel' straight to the instance by nftables (needs root or CAP_NET_ADMIN, nft, conntrack and ss) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String forwarding;
+
     @Override
     public Integer call() throws Exception {
         URI apiUrl;
+        Forwarding how;
         try {
             ClusterName.validate(cluster);
             apiUrl = apiUrl(api);
@@ -50,6 +57,7 @@ final class RouterCommand implements Callable<Integer> {
                     throw new InvalidInputException("ports must be within 0-65535, not " + port);
                 }
             }
+            how = forwarding(forwarding, host);
         } catch (InvalidInputException e) {
             System.err.println("mysos router: " + e.getMessage());
             return 2;
@@ -57,7 +65,7 @@ final class RouterCommand implements Callable<Integer> {
         EndpointForwarder forwarder;
         try {
             forwarder = EndpointForwarder.start(cluster, host, readWritePort, readOnlyPort,
-                    Duration.ofSeconds(connectWaitSeconds)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    Duration.ofSeconds(connectWaitSeconds), how).toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("mysos router: cannot listen on " + host + ":" + readWritePort + " and " + readOnlyPort + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
@@ -74,6 +82,22 @@ final class RouterCommand implements Callable<Integer> {
                 + forwarder.port(Role.READ_WRITE) + ", read-only on " + host + ":" + forwarder.port(Role.READ_ONLY));
         stopped.await();
         return 0;
+    }
+
+    /** {@code --forwarding}, refused when the kernel cannot forward here (said why). */
+    static Forwarding forwarding(String text, String host) {
+        Forwarding how;
+        try {
+            how = Forwarding.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--forwarding is 'user' or 'kernel', not '" + text + "'");
+        }
+        if (how == Forwarding.KERNEL) {
+            EndpointForwarder.kernelUnavailable(host).ifPresent(why -> {
+                throw new InvalidInputException("--forwarding kernel: " + why);
+            });
+        }
+        return how;
     }
 
     static URI apiUrl(String text) {

@@ -1,10 +1,12 @@
 package io.mysos.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.PortRange;
+import io.mysos.endpoints.EndpointForwarder.Forwarding;
 import io.mysos.endpoints.serverset.ZkUrl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,6 +32,19 @@ class EndpointCommandsTest {
     }
 
     @Test
+    void endpointsForwardInUserSpaceUnlessTheKernelIsAskedFor() {
+        assertEquals(Forwarding.USER, local().forwarding());
+        // bin/test runs as root with nftables, conntrack and ss installed.
+        assertEquals(Forwarding.KERNEL, local("--endpoint-forwarding", "kernel").forwarding());
+        var bad = assertThrows(InvalidInputException.class, () -> local("--endpoint-forwarding", "fast"));
+        assertEquals("--endpoint-forwarding is 'user' or 'kernel', not 'fast'", bad.getMessage());
+        var v6 = assertThrows(InvalidInputException.class, () -> local("--host", "::1", "--endpoint-forwarding", "kernel"));
+        assertTrue(v6.getMessage().contains("needs an IPv4 listen address"), v6.getMessage());
+        // No endpoints, nothing for the kernel to forward: not checked.
+        assertEquals(List.of(), local("--endpoint-ports", "none", "--host", "::1", "--endpoint-forwarding", "kernel").ports());
+    }
+
+    @Test
     void zkTakesTheUrlOriginalMysosTook() {
         var zk = local("--zk", "zk://10.0.0.1:2181,10.0.0.2:2181/mysos").zk().orElseThrow();
         assertEquals(new ZkUrl("10.0.0.1:2181,10.0.0.2:2181", "/mysos"), zk);
@@ -47,7 +62,10 @@ class EndpointCommandsTest {
     @Test
     void routerRefusesABadApiUrlOrClusterNameWithExit2() {
         for (var args : List.of(new String[] {"router", "--api", "mysos:55001", "--cluster", "orders"},
-                new String[] {"router", "--api", "http://127.0.0.1:1", "--cluster", "no/such"})) {
+                new String[] {"router", "--api", "http://127.0.0.1:1", "--cluster", "no/such"},
+                new String[] {"router", "--api", "http://127.0.0.1:1", "--cluster", "orders", "--forwarding", "sideways"},
+                new String[] {"router", "--api", "http://127.0.0.1:1", "--cluster", "orders", "--listen-host", "::1",
+                        "--forwarding", "kernel"})) {
             var err = new StringWriter();
             var original = System.err;
             var captured = new java.io.ByteArrayOutputStream();

@@ -91,6 +91,14 @@ public final class EndpointForwarder {
         }
     }
 
+    /**
+     * Why endpoints listening on {@code listenHost} cannot be forwarded by the kernel on this host (a tool missing, no
+     * right to change netfilter tables, not IPv4), or nothing when they can: for a start to refuse at once.
+     */
+    public static Optional<String> kernelUnavailable(String listenHost) {
+        return KernelForwarding.unavailable(listenHost);
+    }
+
     private final String cluster;
     private final RouteTable table = new RouteTable();
     private final Duration connectWait;

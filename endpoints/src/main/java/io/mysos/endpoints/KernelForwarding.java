@@ -75,6 +75,19 @@ final class KernelForwarding {
         return forwarding;
     }
 
+    /** Why the kernel cannot forward endpoints listening on {@code listenHost} here, or nothing when it can. */
+    static Optional<String> unavailable(String listenHost) {
+        try {
+            listenAddress(listenHost);
+            run(List.of("nft", "list", "tables"), "");
+            run(List.of("conntrack", "-L", "-p", "tcp", "--orig-port-dst", "1"), "");
+            run(List.of("ss", "-V"), "");
+            return Optional.empty();
+        } catch (Unavailable e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /** Routes by {@code targets}: new connections go to them, connections to any other target are closed. */
     synchronized void route(Targets targets) {
         routes = List.of(new Route(readWritePort, addresses(targets.readWrite().stream().toList())),

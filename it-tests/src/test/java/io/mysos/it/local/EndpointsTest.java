@@ -26,12 +26,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Applications that know only a cluster's stable endpoints (served by Mysos, and by {@code mysos
  * router} through the API) keep writing through kill -9 failovers and a switchover, lose no
  * acknowledged row, and never write to a master after its successor took writes; reads through the
- * read-only endpoint never land on the master while a replica runs; a restart keeps the ports.
+ * read-only endpoint never land on the master while a replica runs; a restart keeps the ports. Mysos
+ * forwards its endpoints by the kernel here (the writer's connections never pass through Mysos) and
+ * the router in user space, so one run proves both ways of forwarding.
  */
 class EndpointsTest {
     private static final Duration READY = Duration.ofSeconds(90);
     @RegisterExtension
-    static final LocalStackPerClass local = new LocalStackPerClass("mysos-endpoints-");
+    static final LocalStackPerClass local = new LocalStackPerClass("mysos-endpoints-",
+            io.mysos.dist.EndpointOptions.defaults().withForwarding(EndpointForwarder.Forwarding.KERNEL));
 
     private static int portOf(String address) {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -65,6 +68,7 @@ class EndpointsTest {
         try (var writer = new EndpointWriter(rw, password, 1); var viaRouter = new EndpointWriter(routed, password, 1_000_000_000L)) {
             var masters = new ArrayList<Integer>();
             masters.add(cluster.path("master").path("port").asInt());
+            awaitKernelRoute(rw, ro, masters.get(0));
             assertReadsAvoidTheMaster(ro, password, masters.get(0));
             for (int round = 1; round <= 5; round++) {
                 writer.awaitProgress(20);
@@ -74,6 +78,7 @@ class EndpointsTest {
                 cluster = local.api().awaitCluster("ep", READY, c -> !old.equals(c.path("master").path("task_id").asText())
                         && "RUNNING".equals(c.path("state").asText()) && FailoverTest.instances(c).size() == 3);
                 masters.add(cluster.path("master").path("port").asInt());
+                awaitKernelRoute(rw, ro, masters.get(masters.size() - 1));
             }
             writer.awaitProgress(20);
             viaRouter.awaitProgress(20);
@@ -109,6 +114,20 @@ class EndpointsTest {
         assertEquals(rw, after.path("endpoints").path("read_write").asText());
         assertEquals(ro, after.path("endpoints").path("read_only").asText());
         assertEquals(after.path("master").path("port").asInt(), readPort(rw, password));
+    }
+
+    /** The kernel sends connections to Mysos's read-write endpoint to {@code masterPort}, as {@code nft list} shows. */
+    private static void awaitKernelRoute(String rw, String ro, int masterPort) throws Exception {
+        var table = io.mysos.core.endpoint.KernelRoutes.table(portOf(rw), portOf(ro));
+        var expected = "tcp dport " + portOf(rw) + " dnat to 127.0.0.1:" + masterPort + "\n";
+        String listed = "";
+        for (int i = 0; i < 100 && !listed.contains(expected); i++) {
+            var nft = new ProcessBuilder("nft", "list", "table", "ip", table).redirectErrorStream(true).start();
+            listed = new String(nft.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            nft.waitFor();
+            Thread.sleep(100);
+        }
+        assertTrue(listed.contains(expected), "the kernel routes " + rw + " to port " + masterPort + ": " + listed);
     }
 
     /** Ten connections through the read-only endpoint: none is served by the master. */

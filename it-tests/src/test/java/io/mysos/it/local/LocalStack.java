@@ -33,6 +33,8 @@ public final class LocalStack implements AutoCloseable {
     /** --backup-root and --hadoop-conf; none: the default store under the data directory. */
     private Optional<java.net.URI> backupRoot = Optional.empty();
     private Optional<Path> hadoopConf = Optional.empty();
+    /** How the in-process Mysos serves endpoints, on every start. */
+    private io.mysos.dist.EndpointOptions endpoints = io.mysos.dist.EndpointOptions.defaults();
 
     private LocalStack(Path dataDir, Resources offered) {
         this(dataDir, offered, LocalSettings.Journal.EMBEDDED);
@@ -127,16 +129,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void startInProcess() throws Exception {
-        inProcess = Optional.of(LocalMode.start(settings()));
+        inProcess = Optional.of(LocalMode.start(settings(), endpoints));
         awaitHealthy();
     }
 
     /** In this JVM, serving and publishing endpoints as {@code endpoints} says (e.g. with {@code --zk}). */
     public static LocalStack startInProcess(Path dataDir, io.mysos.dist.EndpointOptions endpoints) throws Exception {
-        return started(new LocalStack(dataDir, resources()), stack -> {
-            stack.inProcess = Optional.of(LocalMode.start(stack.settings(), endpoints));
-            stack.awaitHealthy();
-        });
+        var stack = new LocalStack(dataDir, resources());
+        stack.endpoints = endpoints;
+        return started(stack, LocalStack::startInProcess);
     }
 
     /**
@@ -241,6 +242,37 @@ public final class LocalStack implements AutoCloseable {
             stop();
         } finally {
             Processes.killAll(dataDir);
+            removeKernelRoutes(dataDir);
+        }
+    }
+
+    /**
+     * Removes the nftables tables of the endpoints recorded under {@code dataDir} (a Mysos killed with kernel
+     * forwarding leaves its table, which would send later connections to those ports to its instances).
+     */
+    static void removeKernelRoutes(Path dataDir) {
+        var book = dataDir.resolve("endpoints.json");
+        if (!java.nio.file.Files.exists(book)) {
+            return;
+        }
+        try {
+            var script = new StringBuilder();
+            for (var cluster : new com.fasterxml.jackson.databind.ObjectMapper().readTree(book.toFile())) {
+                script.append(io.mysos.core.endpoint.KernelRoutes.delete(io.mysos.core.endpoint.KernelRoutes.table(
+                        cluster.path("read_write").asInt(), cluster.path("read_only").asInt())));
+            }
+            if (script.length() > 0) {
+                var nft = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+                try (var in = nft.getOutputStream()) {
+                    in.write(script.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                nft.getInputStream().readAllBytes();
+                nft.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            // nft missing: no table can have been made
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -255,6 +287,7 @@ public final class LocalStack implements AutoCloseable {
             }
         } finally {
             Processes.killAll(dataDir); // also what a start that never returned its stack left running
+            removeKernelRoutes(dataDir);
         }
         try {
             org.junit.jupiter.api.Assertions.assertTrue(Processes.mysqldUnder(dataDir).isEmpty(), "no mysqld is left behind");

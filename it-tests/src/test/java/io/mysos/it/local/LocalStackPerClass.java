@@ -13,18 +13,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class LocalStackPerClass implements BeforeAllCallback, AfterAllCallback {
     private final String prefix;
+    private final io.mysos.dist.EndpointOptions endpoints;
     private Path dataDir;
     private LocalStack stack;
 
     /** {@code prefix}: the name the data directory in the temp dir begins with. */
     LocalStackPerClass(String prefix) {
+        this(prefix, io.mysos.dist.EndpointOptions.defaults());
+    }
+
+    /** Serving endpoints as {@code endpoints} say (e.g. forwarded by the kernel). */
+    LocalStackPerClass(String prefix, io.mysos.dist.EndpointOptions endpoints) {
         this.prefix = prefix;
+        this.endpoints = endpoints;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dataDir = Files.createTempDirectory(prefix);
-        stack = LocalStack.startInProcess(dataDir);
+        stack = LocalStack.startInProcess(dataDir, endpoints);
     }
 
     @Override

@@ -40,7 +40,7 @@ class RouterProcessTest {
 
             var java = ProcessHandle.current().info().command().orElse("java");
             router = new ProcessBuilder(java, "-jar", JAR.toString(), "router", "--api", "http://127.0.0.1:" + api.port(),
-                    "--cluster", "rt", "--listen-rw", "0", "--listen-ro", "0")
+                    "--cluster", "rt", "--listen-rw", "0", "--listen-ro", "0", "--forwarding", "kernel")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             var rw = awaitReadWriteAddress(log, router);
 
@@ -70,6 +70,14 @@ class RouterProcessTest {
             }
             assertTrue(Files.readString(log).contains("Endpoints forward with Netty's native epoll transport"),
                     "mysos.jar ships Netty's native epoll library, and the router loads it: " + Files.readString(log));
+            assertTrue(Files.readString(log).contains("connections from this host are forwarded by the kernel (nftables table mysos_"
+                    + rw.substring(rw.lastIndexOf(':') + 1) + "_"), Files.readString(log));
+            router.destroy();
+            assertTrue(router.waitFor(20, TimeUnit.SECONDS), "mysos router stops on SIGTERM");
+            var nft = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+            var tables = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(!tables.contains("mysos_" + rw.substring(rw.lastIndexOf(':') + 1) + "_"),
+                    "a stopped router leaves no table: " + tables);
         } finally {
             if (router != null) {
                 router.destroy();
