@@ -3,6 +3,8 @@ package io.mysos.http;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
@@ -67,7 +69,20 @@ public final class EndpointRoutes extends AllDirectives {
         if (wait.isEmpty()) {
             return show(name, wait, fenced, () -> {});
         }
-        return OpenStreams.get(system).withPlace(place -> show(name, wait, fenced, place::close));
+        return OpenStreams.get(system).withPlace(place -> holding(() -> show(name, wait, fenced, place::close)));
+    }
+
+    /**
+     * A long poll is held up to the watch timeout (30 s by default), longer than Akka HTTP lets a request run (20 s):
+     * it gets the watch timeout and the time to ask for the answer, and a JSON 503 should even that pass.
+     */
+    private Route holding(java.util.function.Supplier<Route> inner) {
+        var limit = settings.watchTimeout().plus(askTimeout).plusSeconds(5);
+        var timeout = scala.concurrent.duration.Duration.create(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return withRequestTimeout(timeout, () -> withRequestTimeoutResponse(request -> HttpResponse.create()
+                .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                .withEntity(ContentTypes.APPLICATION_JSON, ClusterJson.error("the cluster's endpoints did not answer within "
+                        + limit.toSeconds() + " s; ask again").toString()), inner));
     }
 
     /** The answer, at once or (with {@code wait}) once it changes; {@code done} runs when it is there. */

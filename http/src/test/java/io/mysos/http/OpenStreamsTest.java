@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A client that opens long polls and event streams without end gets a bounded share: past
  * {@code mysos.http.max-open-streams} (2 here) they are 503 with Retry-After, while every request
- * that answers at once still does, and a place is free again once its request has its answer.
+ * that answers at once still does, and a place is free again once its request has its answer. A long
+ * poll is held for the whole watch timeout, even past the server's time limit for other requests.
  */
 class OpenStreamsTest {
     private final HttpClient client = HttpClient.newHttpClient();
@@ -38,7 +39,9 @@ class OpenStreamsTest {
     @BeforeEach
     void start() throws Exception {
         var config = ConfigFactory.parseString("mysos.audit.read-journal = \"akka.persistence.testkit.query\"\n"
-                        + "mysos.http.max-open-streams = 2\nmysos.endpoints.watch-timeout = 3s")
+                        + "mysos.http.max-open-streams = 2\nmysos.endpoints.watch-timeout = 3s\n"
+                        // Shorter than the watch timeout, as Akka HTTP's default 20 s is shorter than the default 30 s.
+                        + "akka.http.server.request-timeout = 2500ms")
                 .withFallback(PersistenceTestKitPlugin.getInstance().config()).withFallback(ConfigFactory.load());
         kit = ActorTestKit.create(config);
         var refs = new CompletableFuture<SchedulerGuardian.Refs>();
@@ -79,6 +82,21 @@ class OpenStreamsTest {
     private double openStreams() throws Exception {
         return get("/metrics").body().lines().filter(l -> l.startsWith("mysos_api_open_streams "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
+    }
+
+    @Test
+    void aLongPollWithNoChangeAnswersTheSameTargetsAtTheWatchTimeoutNotA503() throws Exception {
+        var created = client.send(request("/clusters/ledger").POST(HttpRequest.BodyPublishers.ofString("cluster_user=app"))
+                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, created.statusCode(), created.body());
+        var targets = ClusterJson.MAPPER.readTree(get("/clusters/ledger/endpoints").body());
+        var started = Instant.now();
+        var unchanged = get("/clusters/ledger/endpoints?wait=" + targets.path("epoch").asLong() + "&fenced="
+                + targets.path("fenced").asBoolean());
+        var held = Duration.between(started, Instant.now());
+        assertEquals(200, unchanged.statusCode(), unchanged.body());
+        assertEquals(targets, ClusterJson.MAPPER.readTree(unchanged.body()));
+        assertTrue(held.compareTo(Duration.ofMillis(2900)) >= 0, "held for the watch timeout (3 s), not " + held);
     }
 
     @Test

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * consistent transaction, GTID position, routines, triggers, events) of the cluster's databases (not
  * the {@code mysql} schema: accounts are each instance's own), streamed into the store. Restored by
  * downloading and verifying it before mysqld starts, then loading it (not binlogged) into the started server.
+ *
+ * <p>The position is the source's own binary log position at the dump's snapshot ({@code --master-data}),
+ * from a replica as from the master: replicas log what they apply ({@code log_slave_updates}), so it
+ * holds everything the snapshot holds. Not {@code --dump-slave}: that stops and restarts the replica's
+ * SQL thread (Mysos alone drives replication: a failover may be re-pointing it) and writes the
+ * position at the end of the dump.
  */
 public final class LogicalBackup {
     private static final Logger log = LoggerFactory.getLogger(LogicalBackup.class);
@@ -47,14 +53,13 @@ public final class LogicalBackup {
         try {
             options = source.writeClientOptions("dump-client.cnf");
             var command = new ArrayList<>(List.of(tools.dump().get().toString(), "--defaults-file=" + options, "--single-transaction",
-                    "--gtid", source.replica() ? "--dump-slave=2" : "--master-data=2", "--routines", "--triggers", "--events",
-                    "--hex-blob", "--databases"));
+                    "--gtid", "--master-data=2", "--routines", "--triggers", "--events", "--hex-blob", "--databases"));
             command.addAll(userDatabases(options, source.sandbox()));
             BackupStore.HashingOutput stored;
-            var header = new ByteArrayOutputStream();
+            var ends = new Ends(64 * 1024);
             try (var run = ToolRun.start(command, source.sandbox())) {
                 stored = store.create(cluster, id, DUMP_FILE);
-                try (InputStream in = new HeadKeeper(run.process().getInputStream(), header, 64 * 1024)) {
+                try (InputStream in = ends.watching(run.process().getInputStream())) {
                     in.transferTo(stored);
                     stored.close();
                 } catch (IOException | RuntimeException e) {
@@ -68,8 +73,12 @@ public final class LogicalBackup {
                 }
                 run.awaitSuccess();
             }
-            var matcher = GTID.matcher(header.toString(StandardCharsets.UTF_8));
-            var position = matcher.find() ? matcher.group(1) : "";
+            // A dump without its position would seed a replica that replays the master's history over its data.
+            var position = positionIn(ends.head()).or(() -> positionIn(ends.tail())).orElseThrow(() -> {
+                store.delete(cluster, id);
+                return new BackupFailedException("the dump of " + source.taskId() + " holds no GTID position (no "
+                        + "'gtid_slave_pos' line in its first or last 64 KiB); nothing was kept");
+            });
             var manifest = new BackupManifest(1, cluster, id, started.toString(), Instant.now().toString(), source.taskId(),
                     source.serverVersion(), BackupManifest.LOGICAL, position, List.of(stored.entry()), source.life());
             store.publish(manifest);
@@ -149,24 +158,69 @@ public final class LogicalBackup {
         }
     }
 
-    /** Keeps the first bytes that pass (the dump's header holds the GTID position). */
-    private static final class HeadKeeper extends FilterInputStream {
-        private final ByteArrayOutputStream head;
-        private final int limit;
+    /** The first and the last bytes of a stream that passes through: where a dump writes its position. */
+    private static final class Ends {
+        private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+        private final byte[] tail;
+        private long seen;
 
-        HeadKeeper(InputStream in, ByteArrayOutputStream head, int limit) {
-            super(in);
-            this.head = head;
-            this.limit = limit;
+        Ends(int keep) {
+            this.tail = new byte[keep];
         }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && head.size() < limit) {
-                head.write(b, off, Math.min(n, limit - head.size()));
+        InputStream watching(InputStream in) {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        keep(new byte[] {(byte) b}, 0, 1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        keep(b, off, n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        private void keep(byte[] b, int off, int n) {
+            if (head.size() < tail.length) {
+                head.write(b, off, Math.min(n, tail.length - head.size()));
             }
-            return n;
+            // The last tail.length bytes, in a ring: at most two copies per read.
+            int skip = Math.max(0, n - tail.length);
+            long at = seen + skip;
+            int left = n - skip;
+            int from = off + skip;
+            while (left > 0) {
+                int slot = (int) (at % tail.length);
+                int chunk = Math.min(left, tail.length - slot);
+                System.arraycopy(b, from, tail, slot, chunk);
+                at += chunk;
+                from += chunk;
+                left -= chunk;
+            }
+            seen += n;
+        }
+
+        String head() {
+            return head.toString(StandardCharsets.UTF_8);
+        }
+
+        String tail() {
+            int length = (int) Math.min(seen, tail.length);
+            var ordered = new byte[length];
+            for (int i = 0; i < length; i++) {
+                ordered[i] = tail[(int) ((seen - length + i) % tail.length)];
+            }
+            return new String(ordered, StandardCharsets.UTF_8);
         }
     }
 

@@ -71,24 +71,31 @@ class BackupRestoreTest {
         MySqlProcess.launchTogether(master, replica);
         master.promote(1);
         replica.reparent(1, master);
-        write(master, 0, 500);
-        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "500".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+        // Far more than the first 64 KiB of the dump: where the GTID position is written must not matter.
+        write(master, 0, 20_000);
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "20000".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+        // Mid re-point (as while a failover moves it to the new master), the replica does not replicate.
+        executeAsAdmin(replica, "STOP SLAVE");
 
         replica.runner().handle(new ExecutorCommand.TakeBackup(1, "dump1"));
         var taken = replica.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
         var manifest = backups.store().find("test", "dump1").orElseThrow();
         assertEquals(BackupManifest.LOGICAL, manifest.method());
+        assertTrue(manifest.bytes() > 256 * 1024, "a dump of " + manifest.bytes() + " bytes");
         assertEquals(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos"), taken.position());
-        write(master, 500, 10);
+        assertEquals("No", replica.queryAsAdmin("SELECT IF(COUNT(*) = 0, 'No', 'Yes') FROM information_schema.processlist "
+                + "WHERE command = 'Slave_SQL'"), "the dump left the replica's replication as Mysos had it");
+        executeAsAdmin(replica, "START SLAVE");
+        write(master, 20_000, 10);
 
         var restored = mysql.instance(3, backups, Optional.of("test/dump1"));
         restored.launch();
-        assertEquals("500", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
+        assertEquals("20000", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
         assertEquals(taken.position(), restored.queryAsAdmin("SELECT @@GLOBAL.gtid_slave_pos"));
         assertEquals("", restored.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos").replaceAll(taken.position(), ""),
                 "the load is not in the restored instance's binary log");
         restored.reparent(1, master);
-        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "510".equals(restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
+        MySqlProcess.eventually(Duration.ofSeconds(30), () -> "20010".equals(restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
         assertEquals(checksum(master), checksum(restored));
     }
 
@@ -153,6 +160,12 @@ class BackupRestoreTest {
                 sql.append(i == from ? "" : ",").append("(").append(i).append(",'item ").append(i).append("')");
             }
             statement.execute(sql.toString());
+        }
+    }
+
+    private static void executeAsAdmin(MySqlProcess.Instance instance, String sql) throws SQLException {
+        try (var connection = instance.connectAsAdmin(); var statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

@@ -90,13 +90,27 @@ public final class BackupBenchmark {
 
             var source = new BackupSource("bench", instance.sandbox(), SandboxLayout.of(instance.sandbox()).configFile(),
                     MySqlProcess.HOST, instance.port(), io.mysos.core.protocol.TaskData.ADMIN_USER, instance.adminPassword(), "MariaDB", false, "");
-            measure("file://", fileStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds);
+            var storeCopy = scratch.resolve("store").resolve("plain-copy");
+            var fileCopy = new PlainCopy(() -> run("cp", "-a", dataDir.toString(), storeCopy.toString()),
+                    target -> run("cp", "-a", storeCopy.toString(), target.toString()),
+                    () -> SandboxLayout.deleteTree(storeCopy));
+            measure("file://", fileStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds, dataDir, fileCopy);
 
             var conf = new Configuration();
             hdfs = new MiniDFSCluster.Builder(conf, new File(scratch.resolve("minidfs").toString())).numDataNodes(1).build();
             hdfs.waitActive();
             var hdfsStore = new InstanceBackups(BackupStore.open(URI.create(hdfs.getURI() + "/mysos"), conf), BackupTools.detect());
-            measure("mini HDFS", hdfsStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds);
+            // The same client settings as the store's (1 MiB packets), so that the copy differs from the backup only in
+            // what a backup adds: the tool, the stream format, the checksums.
+            var copyConf = new Configuration(conf);
+            copyConf.set("dfs.client-write-packet-size", String.valueOf(1 << 20));
+            var fs = org.apache.hadoop.fs.FileSystem.newInstance(hdfs.getURI(), copyConf);
+            var hdfsCopy = new org.apache.hadoop.fs.Path("/plain-copy");
+            var hdfsPlain = new PlainCopy(() -> fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(dataDir.toString()), hdfsCopy),
+                    target -> fs.copyToLocalFile(false, hdfsCopy, new org.apache.hadoop.fs.Path(target.toString()), true),
+                    () -> fs.delete(hdfsCopy, true));
+            measure("mini HDFS", hdfsStore, source, scratch, new Baselines(copyRate, firstCopyRate), rounds, dataDir, hdfsPlain);
+            fs.close();
         } finally {
             if (hdfs != null) {
                 hdfs.shutdown(true);
@@ -105,18 +119,49 @@ public final class BackupBenchmark {
         }
     }
 
-    /**
-     * MB/s of what the backup holds (mariadb-backup leaves the binary logs out), against the plain copy's median MB/s;
-     * {@code rounds} backups and restores, and their medians.
-     */
     /** MB/s of the cached copies (the 100 %) and of the first copy, which read the disk. */
     private record Baselines(double cached, double first) {}
 
-    private static void measure(String where, InstanceBackups store, BackupSource source, Path scratch, Baselines baselines, int rounds)
-            throws Exception {
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private interface StepTo {
+        void run(Path target) throws Exception;
+    }
+
+    /** A plain copy of the data directory into a store and back out of it: what a backup and a restore there are set against. */
+    private record PlainCopy(Step put, StepTo get, Step remove) {}
+
+    /**
+     * MB/s of what the backup holds (mariadb-backup leaves the binary logs out), against the plain copy's median MB/s;
+     * {@code rounds} backups and restores, each next to a plain copy of the data directory into the same store and back
+     * out of it, and their medians.
+     */
+    private static void measure(String where, InstanceBackups store, BackupSource source, Path scratch, Baselines baselines, int rounds,
+                                Path dataDir, PlainCopy plain) throws Exception {
         var backups = new ArrayList<Double>();
         var restores = new ArrayList<Double>();
+        var puts = new ArrayList<Double>();
+        var gets = new ArrayList<Double>();
+        double dataMb = sizeOf(dataDir) / 1e6;
         for (int round = 0; round < rounds; round++) {
+            coldCache();
+            long putBegan = System.nanoTime();
+            plain.put().run();
+            double put = seconds(putBegan);
+            puts.add(dataMb / put);
+            report("plain copy of the data directory into " + where, dataMb, put, baselines.cached());
+            var copied = scratch.resolve("plain-restored");
+            coldCache();
+            long getBegan = System.nanoTime();
+            plain.get().run(copied);
+            double get = seconds(getBegan);
+            gets.add(dataMb / get);
+            report("plain copy back out of " + where, dataMb, get, baselines.cached());
+            SandboxLayout.deleteTree(copied);
+            plain.remove().run();
+
             coldCache();
             long began = System.nanoTime();
             var manifest = store.take(source, "bench", "b" + System.nanoTime());
@@ -140,6 +185,10 @@ public final class BackupBenchmark {
                     result.getKey(), "", "", result.getValue(), 100 * result.getValue() / baselines.cached(),
                     100 * result.getValue() / baselines.first());
         }
+        System.out.printf("%-60s %6s    %9s %8.1f MB/s; backup: %3.0f%% of it%n", "  median plain copy into " + where, "", "",
+                median(puts), 100 * median(backups) / median(puts));
+        System.out.printf("%-60s %6s    %9s %8.1f MB/s; restore: %3.0f%% of it%n", "  median plain copy out of " + where, "", "",
+                median(gets), 100 * median(restores) / median(gets));
     }
 
     /** Writes back what is dirty and drops the page cache; false when this user may not. */

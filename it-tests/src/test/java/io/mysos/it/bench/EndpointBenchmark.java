@@ -3,11 +3,15 @@ package io.mysos.it.bench;
 import static io.mysos.it.local.Api.form;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mysos.endpoints.ApiFollower;
+import io.mysos.endpoints.EndpointForwarder;
+import io.mysos.endpoints.Role;
 import io.mysos.it.local.Api;
 import io.mysos.it.local.LocalStack;
 import io.mysos.it.local.Processes;
 import io.mysos.it.local.Sql;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.DriverManager;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -68,7 +73,7 @@ public final class EndpointBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int failovers = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int failovers = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         var dataDir = Files.createTempDirectory("mysos-bench-endpoints-");
         try (var stack = LocalStack.startInProcess(dataDir)) {
@@ -83,37 +88,55 @@ public final class EndpointBenchmark {
             sysbench(direct, password, List.of("--tables=4", "--table-size=20000", "prepare"));
             // The arms: the master itself, the read-write endpoint, and (when haproxy is installed) HAProxy in TCP
             // mode in front of the master: what a real proxy costs on the same machine, in the same run.
-            var arms = new ArrayList<Arm>(List.of(new Arm("master", direct, () -> 0), new Arm("endpoint", rw, EndpointBenchmark::endpointCpu)));
-            var haproxy = HaProxy.startInFrontOf(direct, dataDir);
-            var masterDir = dataDir.resolve("instances").resolve(master.path("task_id").asText());
+            // The same endpoint forwarded by the kernel (mysos router's parts, --forwarding kernel, following the API).
+            var kernel = EndpointForwarder.start("bench", "127.0.0.1", 0, 0, Duration.ofSeconds(10), EndpointForwarder.Forwarding.KERNEL)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            var follower = ApiFollower.start(URI.create("http://127.0.0.1:" + api.port()), "bench", kernel::update);
+            var viaKernel = "127.0.0.1:" + kernel.port(Role.READ_WRITE);
             try {
-                haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address(), () -> processCpu(List.of(h.process().toHandle())))));
-                throughput(arms, rounds, password, () -> processCpu(Processes.mysqldUnder(masterDir)));
+                var arms = new ArrayList<Arm>(List.of(new Arm("master", direct, () -> 0), new Arm("endpoint", rw, EndpointBenchmark::endpointCpu),
+                        new Arm("kernel-endpoint", viaKernel, EndpointBenchmark::endpointCpu)));
+                var haproxy = HaProxy.startInFrontOf(direct, dataDir);
+                var masterDir = dataDir.resolve("instances").resolve(master.path("task_id").asText());
+                try {
+                    haproxy.ifPresent(h -> arms.add(new Arm("haproxy", h.address(), () -> processCpu(List.of(h.process().toHandle())))));
+                    throughput(arms, rounds, password, () -> processCpu(Processes.mysqldUnder(masterDir)));
+                } finally {
+                    haproxy.ifPresent(HaProxy::stop);
+                }
+                failovers(api, dataDir, password, failovers, List.of(rw, viaKernel));
             } finally {
-                haproxy.ifPresent(HaProxy::stop);
+                follower.close();
+                kernel.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
-
-            var gaps = new ArrayList<Double>();
-            var zeroSeconds = new ArrayList<Integer>();
-            for (int i = 0; i < failovers; i++) {
-                cluster = api.awaitCluster("bench", Duration.ofSeconds(90), c -> "RUNNING".equals(c.path("state").asText())
-                        && c.path("replicas").toString().split("\"RUNNING\"").length - 1 >= 2);
-                var outage = outage(api, dataDir, cluster, rw, password);
-                gaps.add(outage.gap());
-                zeroSeconds.add(outage.zeroSeconds());
-                System.out.printf("failover %d: a JDBC writer through the endpoint wrote again %.3f s after the kill; "
-                        + "sysbench had %d second(s) without a transaction (tps around the kill at 8 s: %s)%n", i + 1, outage.gap(),
-                        outage.zeroSeconds(), outage.around());
-            }
-            if (failovers == 0) {
-                return;
-            }
-            Collections.sort(gaps);
-            System.out.printf("outage through the endpoint (kill -9 of the master to the next acknowledged write), %d failovers: p50 %.3f s, p95 %.3f s, "
-                    + "max %.3f s; sysbench seconds without a transaction: %s%n", failovers, percentile(gaps, 50),
-                    percentile(gaps, 95), gaps.get(gaps.size() - 1), zeroSeconds);
         } finally {
             Processes.removeDataDir(dataDir);
+        }
+    }
+
+    /** {@code failovers} kills of the master, observed in turn through each of {@code endpoints}. */
+    private static void failovers(Api api, java.nio.file.Path dataDir, String password, int failovers, List<String> endpoints)
+            throws Exception {
+        var gaps = new java.util.TreeMap<String, List<Double>>();
+        var zeroSeconds = new java.util.TreeMap<String, List<Integer>>();
+        for (int i = 0; i < failovers; i++) {
+            var rw = endpoints.get(i % endpoints.size());
+            var cluster = api.awaitCluster("bench", Duration.ofSeconds(90), c -> "RUNNING".equals(c.path("state").asText())
+                    && c.path("replicas").toString().split("\"RUNNING\"").length - 1 >= 2);
+            var outage = outage(api, dataDir, cluster, rw, password);
+            gaps.computeIfAbsent(rw, k -> new ArrayList<>()).add(outage.gap());
+            zeroSeconds.computeIfAbsent(rw, k -> new ArrayList<>()).add(outage.zeroSeconds());
+            System.out.printf("failover %d: a JDBC writer through the endpoint at " + rw + " wrote again %.3f s after the kill; "
+                    + "sysbench had %d second(s) without a transaction (tps around the kill at 8 s: %s)%n", i + 1, outage.gap(),
+                    outage.zeroSeconds(), outage.around());
+        }
+        for (var each : gaps.entrySet()) {
+            var sorted = new ArrayList<>(each.getValue());
+            Collections.sort(sorted);
+            System.out.printf("outage through the endpoint at %s (%s; kill -9 of the master to the next acknowledged write), %d failovers: "
+                    + "p50 %.3f s, p95 %.3f s, max %.3f s; sysbench seconds without a transaction: %s%n", each.getKey(),
+                    each.getKey().equals(endpoints.get(0)) ? "user space" : "kernel", sorted.size(), percentile(sorted, 50),
+                    percentile(sorted, 95), sorted.get(sorted.size() - 1), zeroSeconds.get(each.getKey()));
         }
     }
 
