@@ -84,12 +84,17 @@ class OpenStreamsTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
-    @Test
-    void aLongPollWithNoChangeAnswersTheSameTargetsAtTheWatchTimeoutNotA503() throws Exception {
-        var created = client.send(request("/clusters/ledger").POST(HttpRequest.BodyPublishers.ofString("cluster_user=app"))
+    /** Creates the cluster; where its endpoints route now. */
+    private com.fasterxml.jackson.databind.JsonNode created(String name) throws Exception {
+        var created = client.send(request("/clusters/" + name).POST(HttpRequest.BodyPublishers.ofString("cluster_user=app"))
                 .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, created.statusCode(), created.body());
-        var targets = ClusterJson.MAPPER.readTree(get("/clusters/ledger/endpoints").body());
+        return ClusterJson.MAPPER.readTree(get("/clusters/" + name + "/endpoints").body());
+    }
+
+    @Test
+    void aLongPollWithNoChangeAnswersTheSameTargetsAtTheWatchTimeoutNotA503() throws Exception {
+        var targets = created("ledger");
         var started = Instant.now();
         var unchanged = get("/clusters/ledger/endpoints?wait=" + targets.path("epoch").asLong() + "&fenced="
                 + targets.path("fenced").asBoolean());
@@ -101,10 +106,7 @@ class OpenStreamsTest {
 
     @Test
     void longPollsAndStreamsPastTheLimitAre503UntilAPlaceIsFree() throws Exception {
-        var created = client.send(request("/clusters/orders").POST(HttpRequest.BodyPublishers.ofString("cluster_user=app"))
-                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, created.statusCode(), created.body());
-        var targets = ClusterJson.MAPPER.readTree(get("/clusters/orders/endpoints").body());
+        var targets = created("orders");
         var epoch = targets.path("epoch").asLong() + "&fenced=" + targets.path("fenced").asBoolean();
         assertEquals(0.0, openStreams());
 
