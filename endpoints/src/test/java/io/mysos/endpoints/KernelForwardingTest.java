@@ -44,6 +44,21 @@ class KernelForwardingTest extends EndpointForwarderTest {
     }
 
     @Test
+    void anEndpointListeningOnEveryAddressIsForwardedByTheKernelForEachOfThem() throws Exception {
+        var everywhere = EndpointForwarder.start("orders", "0.0.0.0", 0, 0, Duration.ofSeconds(30), forwarding())
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            everywhere.update(healthy(0, master, replica1));
+            try (var client = new Client(everywhere.port(Role.READ_WRITE))) {
+                assertEquals("master", client.greeting());
+                assertEquals(List.of(client.socket.getLocalPort()), master.peerPorts, "no process in between");
+            }
+        } finally {
+            everywhere.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theEndpointsTableLivesAsLongAsTheEndpointAndTakesItsConnectionsWithIt() throws Exception {
         var table = table();
         assertTrue(tables().contains("table ip " + table), tables());
