@@ -51,6 +51,15 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
     private final Map<String, Instant> failedAt = new ConcurrentHashMap<>();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Cancellable poll;
+    /**
+     * Where the views are applied: with kernel forwarding an update runs nft, conntrack and ss (tens of
+     * milliseconds), which must not hold a thread of the actors' dispatcher.
+     */
+    private final java.util.concurrent.ExecutorService applying = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        var thread = new Thread(task, "mysos-endpoints-follow");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     LocalEndpoints(ActorSystem<?> system, ActorRef<ClusterRegistry.Command> registry, String listenHost, String shownHost,
                    EndpointPortBook book, EndpointForwarder.Forwarding forwarding) {
@@ -82,7 +91,7 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
     private void follow() {
         CompletionStage<List<ClusterView>> list = AskPattern.ask(registry, ClusterRegistry.ListClusters::new, Duration.ofSeconds(5),
                 system.scheduler());
-        list.whenComplete((views, failure) -> {
+        list.whenCompleteAsync((views, failure) -> {
                     if (failure != null) {
                         LOG.debug("Endpoints: the registry did not answer ({})", failure.getMessage());
                         return;
@@ -104,7 +113,7 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
                     book.all().keySet().stream().filter(name -> !present.contains(name))
                             .filter(name -> seen.contains(name) || graceOver)
                             .forEach(this::retire);
-                });
+                }, applying);
     }
 
     /** Listens on the cluster's ports, once (again after a failed bind, every few seconds). */
@@ -154,6 +163,15 @@ final class LocalEndpoints implements EndpointDirectory, AutoCloseable {
     @Override
     public void close() {
         poll.cancel();
+        // A look at the views under way finishes first: none may serve a cluster again after this.
+        applying.shutdown();
+        try {
+            if (!applying.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Endpoints: a look at the clusters did not finish in 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         forwarders.values().forEach(f -> {
             try {
                 f.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
