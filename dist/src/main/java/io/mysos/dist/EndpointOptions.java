@@ -1,6 +1,8 @@
 package io.mysos.dist;
 
+import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.PortRange;
+import io.mysos.endpoints.EndpointForwarder;
 import io.mysos.endpoints.EndpointForwarder.Forwarding;
 import io.mysos.endpoints.serverset.ZkUrl;
 import java.util.List;
@@ -29,6 +31,25 @@ public record EndpointOptions(List<PortRange> ports, Optional<ZkUrl> zk, Forward
 
     public EndpointOptions withZk(ZkUrl url) {
         return new EndpointOptions(ports, Optional.of(url), forwarding);
+    }
+
+    /**
+     * The value of {@code flag} ({@code user} or {@code kernel}); {@code kernel} is refused, saying why, where the kernel
+     * cannot forward endpoints listening on {@code host} (empty: none are served, nothing to check).
+     */
+    static Forwarding forwarding(String flag, String value, Optional<String> host) {
+        Forwarding how;
+        try {
+            how = Forwarding.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(flag + " is 'user' or 'kernel', not '" + value + "'");
+        }
+        if (how == Forwarding.KERNEL && host.isPresent()) {
+            EndpointForwarder.kernelUnavailable(host.get()).ifPresent(why -> {
+                throw new InvalidInputException(flag + " kernel: " + why);
+            });
+        }
+        return how;
     }
 
     public EndpointOptions withForwarding(Forwarding how) {

@@ -4,8 +4,6 @@ import io.mysos.core.InvalidInputException;
 import io.mysos.core.resources.PortRange;
 import io.mysos.core.resources.Resources;
 import io.mysos.core.size.DataSize;
-import io.mysos.endpoints.EndpointForwarder;
-import io.mysos.endpoints.EndpointForwarder.Forwarding;
 import io.mysos.http.ApiSettings;
 import java.net.InetAddress;
 import java.net.URI;
@@ -108,17 +106,8 @@ final class LocalCommand implements Callable<Integer> {
                 }
             }
         }
-        Forwarding forwarding;
-        try {
-            forwarding = Forwarding.parse(endpointForwarding);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("--endpoint-forwarding is 'user' or 'kernel', not '" + endpointForwarding + "'");
-        }
-        if (forwarding == Forwarding.KERNEL && !ranges.isEmpty()) {
-            EndpointForwarder.kernelUnavailable(host).ifPresent(why -> {
-                throw new InvalidInputException("--endpoint-forwarding kernel: " + why);
-            });
-        }
+        var forwarding = EndpointOptions.forwarding("--endpoint-forwarding", endpointForwarding,
+                ranges.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(host));
         return new EndpointOptions(ranges, serverSets.zk(), forwarding);
     }
 

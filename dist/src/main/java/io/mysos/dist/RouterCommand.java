@@ -57,7 +57,7 @@ final class RouterCommand implements Callable<Integer> {
                     throw new InvalidInputException("ports must be within 0-65535, not " + port);
                 }
             }
-            how = forwarding(forwarding, host);
+            how = EndpointOptions.forwarding("--forwarding", forwarding, java.util.Optional.of(host));
         } catch (InvalidInputException e) {
             System.err.println("mysos router: " + e.getMessage());
             return 2;
@@ -82,22 +82,6 @@ final class RouterCommand implements Callable<Integer> {
                 + forwarder.port(Role.READ_WRITE) + ", read-only on " + host + ":" + forwarder.port(Role.READ_ONLY));
         stopped.await();
         return 0;
-    }
-
-    /** {@code --forwarding}, refused when the kernel cannot forward here (said why). */
-    static Forwarding forwarding(String text, String host) {
-        Forwarding how;
-        try {
-            how = Forwarding.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("--forwarding is 'user' or 'kernel', not '" + text + "'");
-        }
-        if (how == Forwarding.KERNEL) {
-            EndpointForwarder.kernelUnavailable(host).ifPresent(why -> {
-                throw new InvalidInputException("--forwarding kernel: " + why);
-            });
-        }
-        return how;
     }
 
     static URI apiUrl(String text) {

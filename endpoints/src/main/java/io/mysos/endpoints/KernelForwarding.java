@@ -60,7 +60,7 @@ final class KernelForwarding {
         this.readOnlyPort = readOnlyPort;
         this.table = KernelRoutes.table(readWritePort, readOnlyPort);
         this.ports = Set.of(readWritePort, readOnlyPort);
-        this.routes = List.of(new Route(readWritePort, List.of()), new Route(readOnlyPort, List.of()));
+        this.routes = nothingRouted();
     }
 
     /**
@@ -68,10 +68,9 @@ final class KernelForwarding {
      * same ports, is replaced and its connections closed), or says why the kernel cannot forward here.
      */
     static KernelForwarding start(String cluster, String listenHost, int readWritePort, int readOnlyPort) {
+        requireTools();
         var forwarding = new KernelForwarding(cluster, listenAddress(listenHost), readWritePort, readOnlyPort);
-        run(List.of("ss", "-V"), "");
         forwarding.apply();
-        forwarding.closeStale();
         return forwarding;
     }
 
@@ -79,13 +78,22 @@ final class KernelForwarding {
     static Optional<String> unavailable(String listenHost) {
         try {
             listenAddress(listenHost);
-            run(List.of("nft", "list", "tables"), "");
-            run(List.of("conntrack", "-L", "-p", "tcp", "--orig-port-dst", "1"), "");
-            run(List.of("ss", "-V"), "");
+            requireTools();
             return Optional.empty();
         } catch (Unavailable e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /** nft, conntrack and ss are there, and this process may change netfilter tables and read conntrack's. */
+    private static void requireTools() {
+        run(List.of("nft", "list", "tables"), "");
+        run(List.of("conntrack", "-L", "-p", "tcp", "--orig-port-dst", "1"), "");
+        run(List.of("ss", "-V"), "");
+    }
+
+    private List<Route> nothingRouted() {
+        return List.of(new Route(readWritePort, List.of()), new Route(readOnlyPort, List.of()));
     }
 
     /** Routes by {@code targets}: new connections go to them, connections to any other target are closed. */
@@ -97,7 +105,7 @@ final class KernelForwarding {
 
     /** Removes the table and closes every connection it forwarded. */
     synchronized void close() {
-        routes = List.of(new Route(readWritePort, List.of()), new Route(readOnlyPort, List.of()));
+        routes = nothingRouted();
         try {
             closeStale();
             run(List.of("nft", "-f", "-"), KernelRoutes.delete(table));

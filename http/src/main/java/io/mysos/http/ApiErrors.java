@@ -38,6 +38,17 @@ final class ApiErrors extends AllDirectives {
         return complete(status, body, Jackson.marshaller(ClusterJson.MAPPER));
     }
 
+    /**
+     * {@code inner} may run {@code limit}, not the server's request timeout (20 s); past it the answer is a JSON 503
+     * with {@code message}.
+     */
+    Route within(java.time.Duration limit, String message, java.util.function.Supplier<Route> inner) {
+        var timeout = scala.concurrent.duration.Duration.create(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return withRequestTimeout(timeout, () -> withRequestTimeoutResponse(request -> HttpResponse.create()
+                .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                .withEntity(ContentTypes.APPLICATION_JSON, ClusterJson.error(message).toString()), inner));
+    }
+
     ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
                 .match(CompletionException.class, e -> failure(e.getCause()))

@@ -3,8 +3,6 @@ package io.mysos.http;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
@@ -59,11 +57,8 @@ public final class AuditRoutes extends AllDirectives {
 
     /** A type filter or the failovers of a long life read the whole life: more time than other requests get, and a JSON 503 after it. */
     private Route scanning(java.util.function.Supplier<Route> inner) {
-        var timeout = scala.concurrent.duration.Duration.create(SCAN_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        return withRequestTimeout(timeout, () -> withRequestTimeoutResponse(request -> HttpResponse.create()
-                .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-                .withEntity(ContentTypes.APPLICATION_JSON, ClusterJson.error("reading the journal took longer than "
-                        + SCAN_TIMEOUT.toSeconds() + " s; ask for less (from_seq, limit)").toString()), inner));
+        return errors.within(SCAN_TIMEOUT, "reading the journal took longer than " + SCAN_TIMEOUT.toSeconds()
+                + " s; ask for less (from_seq, limit)", inner);
     }
 
     private Route paths() {

@@ -3,8 +3,6 @@ package io.mysos.http;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
@@ -78,11 +76,7 @@ public final class EndpointRoutes extends AllDirectives {
      */
     private Route holding(java.util.function.Supplier<Route> inner) {
         var limit = settings.watchTimeout().plus(askTimeout).plusSeconds(5);
-        var timeout = scala.concurrent.duration.Duration.create(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        return withRequestTimeout(timeout, () -> withRequestTimeoutResponse(request -> HttpResponse.create()
-                .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-                .withEntity(ContentTypes.APPLICATION_JSON, ClusterJson.error("the cluster's endpoints did not answer within "
-                        + limit.toSeconds() + " s; ask again").toString()), inner));
+        return errors.within(limit, "the cluster's endpoints did not answer within " + limit.toSeconds() + " s; ask again", inner);
     }
 
     /** The answer, at once or (with {@code wait}) once it changes; {@code done} runs when it is there. */
