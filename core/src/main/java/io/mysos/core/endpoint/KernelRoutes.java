@@ -70,6 +70,9 @@ public final class KernelRoutes {
         var destination = listen.map(ip -> "ip daddr " + ip).orElse("fib daddr type local");
         var script = new StringBuilder(delete(table));
         script.append("table ip ").append(table).append(" {\n");
+        var ports = routes.stream().map(r -> String.valueOf(r.port())).distinct().collect(Collectors.joining(", "));
+        // Named and typed, so that `nft list` shows the ports as ports.
+        script.append("  set ports {\n    type inet_service\n    elements = { ").append(ports).append(" }\n  }\n");
         script.append("  set live {\n    type inet_service . ipv4_addr . inet_service\n");
         var live = routes.stream().flatMap(r -> r.to().stream().map(a -> r.port() + " . " + a.ip() + " . " + a.port()))
                 .distinct().toList();
@@ -85,8 +88,7 @@ public final class KernelRoutes {
             }
         }
         script.append("  }\n");
-        var ports = routes.stream().map(r -> String.valueOf(r.port())).distinct().collect(Collectors.joining(", "));
-        var guard = "    ct status dnat ct original protocol tcp ct original proto-dst { " + ports + " }"
+        var guard = "    ct status dnat ct original protocol tcp ct original proto-dst @ports"
                 + " ct original proto-dst . ct reply ip saddr . ct reply proto-src != @live reject with tcp reset\n";
         script.append("  chain guard_out {\n    type filter hook output priority 0; policy accept;\n").append(guard).append("  }\n");
         script.append("  chain guard_in {\n    type filter hook input priority 0; policy accept;\n").append(guard).append("  }\n");

@@ -39,8 +39,9 @@ class KernelRoutesTest {
     void aFencedEndpointHasNoRuleAndNothingLiveSoItsConnectionsAreRefused() {
         var script = KernelRoutes.replace("t", Optional.empty(), List.of(new Route(30000, List.of()), new Route(30001, List.of())));
         assertFalse(script.contains("dnat ip to"), script);
-        assertFalse(script.contains("elements"), script);
-        assertTrue(script.contains("ct original proto-dst { 30000, 30001 } ct original proto-dst . ct reply ip saddr"
+        assertTrue(script.contains("set live {\n    type inet_service . ipv4_addr . inet_service\n  }"), "nothing live: " + script);
+        assertTrue(script.contains("set ports {\n    type inet_service\n    elements = { 30000, 30001 }\n  }"), script);
+        assertTrue(script.contains("ct original proto-dst @ports ct original proto-dst . ct reply ip saddr"
                 + " . ct reply proto-src != @live reject with tcp reset"), script);
         assertTrue(script.contains("hook output") && script.contains("hook input"), script);
     }
