@@ -36,6 +36,12 @@ final class ClusterChildren {
         return stopping.containsKey(name);
     }
 
+    /** Whether the running actor of {@code name} shows its cluster being deleted: the name is about to be free. */
+    boolean deleting(String name) {
+        var view = views.get(name);
+        return running.containsKey(name) && view != null && view.status() == io.mysos.core.cluster.ClusterStatus.DELETING;
+    }
+
     /** Starts the actor of {@code name}; the caller made sure no earlier one of the name is still stopping. */
     ActorRef<ClusterActor.Command> spawn(String name) {
         var child = spawner.apply(name);

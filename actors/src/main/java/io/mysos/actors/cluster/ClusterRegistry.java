@@ -228,14 +228,22 @@ public final class ClusterRegistry
             context.getLog().warn("Dropping the create of cluster {}: it arrived too late to be answered in time", name);
             return Effect().noReply();
         }
-        if (registered(state, name) || waiting.containsKey(name)) {
+        var earlier = waiting.get(name);
+        if (earlier != null && new CreateDeadline(earlier.answerBy()).leavesRoomFor(createTimeout, now)) {
             return Effect().reply(cmd.replyTo(), new NameTaken(name));
         }
-        if (children.stopping(name) || abandoning.contains(name)) {
-            // The actor of an earlier cluster of this name is still stopping (or a late create of the name is
-            // being undone): create once that is over.
+        if (earlier != null) {
+            // Its asker gave up (the API answered 503): this create takes its place.
+            waiting.remove(name);
+        }
+        if (children.stopping(name) || abandoning.contains(name) || (registered(state, name) && children.deleting(name))) {
+            // An earlier cluster of this name is being deleted, or its actor is still stopping (or a late create of the
+            // name is being undone): create once that is over, if the asker still waits by then.
             waiting.put(name, cmd);
             return Effect().noReply();
+        }
+        if (registered(state, name)) {
+            return Effect().reply(cmd.replyTo(), new NameTaken(name));
         }
         var registered = new ClusterRegistered(cmd.spec(), cmd.secrets(), clusterSettings.clock().instant());
         return Effect().persist(registered)

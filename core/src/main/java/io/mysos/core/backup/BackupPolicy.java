@@ -47,11 +47,16 @@ public record BackupPolicy(Duration interval, int keep) {
         return fields.containsKey("backup_interval") || fields.containsKey("backup_keep");
     }
 
-    /** {@code 30m}, {@code 6h}, {@code 1d}; {@code off}, {@code 0} or empty for none. */
+    /** {@code 30m}, {@code 6h}, {@code 1d} ({@code H} and {@code D} too, never {@code M}: months or minutes?); {@code off}, {@code 0} or empty for none. */
     public static Duration parseInterval(String text) {
         var t = text.trim().toLowerCase(Locale.ROOT);
         if (t.isEmpty() || t.equals("off") || t.equals("0")) {
             return Duration.ZERO;
+        }
+        if (text.trim().endsWith("M")) {
+            // Read as minutes, "6M" (six months?) would back up every six minutes.
+            throw new InvalidInputException("backup_interval '" + RequestFields.shown(text) + "' is ambiguous: write minutes with a small m"
+                    + " (30m); for longer intervals use h or d (1d, 30d)");
         }
         var m = INTERVAL.matcher(t);
         if (!m.matches()) {

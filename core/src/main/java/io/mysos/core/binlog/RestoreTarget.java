@@ -49,9 +49,27 @@ public sealed interface RestoreTarget {
         try {
             return new AtTime(OffsetDateTime.parse(t.replace(' ', 'T')).toInstant());
         } catch (DateTimeParseException e) {
+            if (isLocalTime(t.replace(' ', 'T'))) {
+                throw new InvalidInputException("restore_to '" + RequestFields.shown(text) + "' has no time zone: add Z for UTC ("
+                        + RequestFields.shown(t) + "Z) or an offset (+01:00)");
+            }
             throw new InvalidInputException("restore_to must be an RFC 3339 time (2026-12-01T06:30:00Z) or a GTID position"
                     + " (0-1-10004), not '" + RequestFields.shown(text) + "'");
         }
+    }
+
+    private static boolean isLocalTime(String text) {
+        try {
+            java.time.LocalDateTime.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** A position as a message shows it: an empty one (no transaction yet) by name, not as nothing. */
+    private static String shown(GtidState position) {
+        return position.isEmpty() ? "no transaction yet" : position.toString();
     }
 
     /**
@@ -66,18 +84,18 @@ public sealed interface RestoreTarget {
             }
             if (at.time().isAfter(latest.time())) {
                 throw new InvalidInputException("restore_to " + at.time() + " is after the latest recoverable point of backup "
-                        + backupId + " (" + latest.time() + ", " + latest.position() + ")");
+                        + backupId + " (" + latest.time() + ", " + shown(latest.position()) + ")");
             }
             return;
         }
         var position = ((AtPosition) this).position();
         if (!position.covers(backupPosition)) {
             throw new InvalidInputException("restore_to " + position + " is before backup " + backupId + " (which holds "
-                    + backupPosition + "): pick a later position or an earlier backup");
+                    + shown(backupPosition) + "): pick a later position or an earlier backup");
         }
         if (!latest.position().covers(position)) {
             throw new InvalidInputException("restore_to " + position + " is after the latest recoverable point of backup "
-                    + backupId + " (" + latest.position() + ", " + latest.time() + ")");
+                    + backupId + " (" + shown(latest.position()) + ", " + latest.time() + ")");
         }
     }
 }

@@ -19,7 +19,8 @@ class RestoreTargetTest {
         assertEquals(new RestoreTarget.AtPosition(GtidState.parse("0-1-100")), RestoreTarget.parse("0-1-100"));
         var e = assertThrows(InvalidInputException.class, () -> RestoreTarget.parse("yesterday"));
         assertTrue(e.getMessage().contains("RFC 3339"));
-        assertThrows(InvalidInputException.class, () -> RestoreTarget.parse("2026-12-01T06:30:00"), "a time needs its offset");
+        var local = assertThrows(InvalidInputException.class, () -> RestoreTarget.parse("2026-12-01T06:30:00"), "a time needs its offset");
+        assertTrue(local.getMessage().contains("has no time zone: add Z for UTC (2026-12-01T06:30:00Z)"), local.getMessage());
     }
 
     @Test
@@ -35,5 +36,16 @@ class RestoreTargetTest {
         assertTrue(after.getMessage().contains("after the latest recoverable point"));
         assertThrows(InvalidInputException.class, () -> RestoreTarget.parse("0-1-99").checkWithin("o/1", position, FINISHED, LATEST));
         assertThrows(InvalidInputException.class, () -> RestoreTarget.parse("0-1-201").checkWithin("o/1", position, FINISHED, LATEST));
+    }
+
+    @Test
+    void anEmptyPositionIsNamedInTheMessageNotLeftBlank() {
+        var empty = new BinlogArchive.Recoverable(GtidState.EMPTY, FINISHED.plusSeconds(60));
+        var after = assertThrows(InvalidInputException.class,
+                () -> RestoreTarget.parse("0-1-1").checkWithin("o/1", GtidState.EMPTY, FINISHED, empty));
+        assertTrue(after.getMessage().endsWith("(no transaction yet, " + FINISHED.plusSeconds(60) + ")"), after.getMessage());
+        var late = assertThrows(InvalidInputException.class,
+                () -> RestoreTarget.parse("2026-12-01T07:00:00Z").checkWithin("o/1", GtidState.EMPTY, FINISHED, empty));
+        assertTrue(late.getMessage().endsWith(", no transaction yet)"), late.getMessage());
     }
 }

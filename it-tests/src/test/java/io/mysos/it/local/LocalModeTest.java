@@ -140,6 +140,22 @@ class LocalModeTest {
     }
 
     @Test
+    void aNameBeingDeletedIsCreatedAgainOnceTheDeletionEndsNot409() {
+        // Deleted while its instance still starts (the slowest deletion), and created again at once, as a script would.
+        var password = local.api().create("again", form("cluster_user", "app", "num_nodes", "3"));
+        assertEquals(200, local.api().delete("/clusters/again", form("password", password)).status());
+        assertEquals("DELETING", local.api().get("/clusters/again").body().path("state").asText());
+        var recreated = local.api().post("/clusters/again", form("cluster_user", "app2", "cluster_password", "again-secret-2"));
+        assertEquals(200, recreated.status(), recreated.body().toString());
+
+        var cluster = local.api().awaitRunning("again", READY);
+        assertEquals("app2", cluster.path("user").asText(), "the new cluster, not the deleted one");
+        var master = cluster.path("master").path("task_id").asText();
+        assertFalse(List.of("mysos-again-1", "mysos-again-2", "mysos-again-3").contains(master), "a new instance, not a deleted one: " + master);
+        assertEquals(409, local.api().post("/clusters/again", form("cluster_user", "app3")).status(), "now the name is taken");
+    }
+
+    @Test
     void aClusterTooBigForTheMachineStaysPendingWithItsReasonAndCanBeDeleted() {
         var password = local.api().create("huge", form("cluster_user", "app", "num_nodes", "2",
                 "size", "{\"cpus\":1,\"mem\":\"1tb\",\"disk\":\"2gb\"}"));
