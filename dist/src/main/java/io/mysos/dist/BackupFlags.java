@@ -72,14 +72,47 @@ final class BackupFlags {
         return interval;
     }
 
+    /**
+     * Opens the store once, before anything starts, so that a mistyped {@code --backup-root} is refused with its reason
+     * (unknown host, no file system for the scheme, a directory that cannot be made) instead of failing every backup
+     * later. Nothing is sent over the network: an HDFS that is down only fails backups, as it would later.
+     */
+    static void checkOpens(String flag, URI root, Optional<Path> hadoopConf) {
+        if ("file".equals(root.getScheme())) {
+            createLocal(root);
+        }
+        try (var store = io.mysos.executor.backup.BackupStore.open(root, hadoopConf)) {
+            store.root();
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(flag + " " + root + ": " + whyNot(root, e));
+        }
+    }
+
+    /** Why the store at {@code root} cannot be opened, in the operator's terms. */
+    static String whyNot(URI root, Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException unknown) {
+                return "unknown host " + unknown.getMessage() + " (an HA name service needs --hadoop-conf with its hdfs-site.xml)";
+            }
+            if (cause instanceof org.apache.hadoop.fs.UnsupportedFileSystemException || cause instanceof ClassNotFoundException) {
+                return "this Mysos has no Hadoop file system for " + root.getScheme() + ":// (it has hdfs:// and file://)";
+            }
+        }
+        return "cannot be opened: " + LocalMode.rootMessage(failure);
+    }
+
+    private static void createLocal(URI root) {
+        try {
+            Files.createDirectories(Path.of(root));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new InvalidInputException("cannot create the backup directory " + root + ": " + LocalMode.rootMessage(e));
+        }
+    }
+
     /** The executor side of the store, for tasks run in this process; a local root is created. */
     static Optional<InstanceBackups> instanceBackups(URI root, Optional<Path> hadoopConf, java.time.Duration archiveInterval) {
         if ("file".equals(root.getScheme())) {
-            try {
-                Files.createDirectories(Path.of(root));
-            } catch (java.io.IOException e) {
-                throw new InvalidInputException("cannot create the backup directory " + root + ": " + e.getMessage());
-            }
+            createLocal(root);
         }
         return Optional.of(InstanceBackups.at(root, hadoopConf).withArchiveInterval(archiveInterval));
     }

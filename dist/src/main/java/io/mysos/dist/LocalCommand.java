@@ -83,6 +83,9 @@ final class LocalCommand implements Callable<Integer> {
         try {
             settings = settings();
             endpoints = endpointOptions();
+            // A given root only: the default one, under --data-dir, is made with it, which says what is wrong with that.
+            var given = settings;
+            given.backupRoot().ifPresent(root -> BackupFlags.checkOpens("--backup-root", root, given.hadoopConf()));
         } catch (InvalidInputException e) {
             System.err.println("mysos local: " + e.getMessage());
             return 2;

@@ -56,8 +56,10 @@ final class MesosExecutorCommand implements Callable<Integer> {
         java.util.Optional<io.mysos.executor.backup.InstanceBackups> backups;
         try {
             var interval = BackupFlags.archiveInterval("--archive-interval", archiveInterval);
-            backups = BackupFlags.root(backupRoot).map(root -> io.mysos.executor.backup.InstanceBackups.at(root, BackupFlags.conf(hadoopConf))
-                    .withArchiveInterval(interval));
+            var conf = BackupFlags.conf(hadoopConf);
+            var root = BackupFlags.root(backupRoot);
+            root.ifPresent(r -> BackupFlags.checkOpens("--backup-root", r, conf));
+            backups = root.map(r -> io.mysos.executor.backup.InstanceBackups.at(r, conf).withArchiveInterval(interval));
         } catch (InvalidInputException | io.mysos.executor.backup.BackupStoreException e) {
             System.err.println("mysos executor: " + e.getMessage());
             return 2;

@@ -81,6 +81,8 @@ final class SchedulerCommand implements Callable<Integer> {
         try {
             settings = settings();
             endpoints = new EndpointOptions(List.of(), serverSets.zk());
+            var checked = settings;
+            settings.backupRoot().ifPresent(root -> BackupFlags.checkOpens("--backup-root", root, checked.hadoopConf()));
         } catch (InvalidInputException e) {
             System.err.println("mysos scheduler: " + e.getMessage());
             return 2;

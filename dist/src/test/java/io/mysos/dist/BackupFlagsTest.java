@@ -61,4 +61,29 @@ class BackupFlagsTest {
             assertThrows(InvalidInputException.class, () -> BackupFlags.archiveInterval("--archive-interval", bad), bad);
         }
     }
+
+    @Test
+    void aStoreThatOpensIsTakenWithoutReachingIt() throws Exception {
+        // No NameNode listens there: opening an HDFS store sends nothing, so an HDFS that is down only fails backups.
+        BackupFlags.checkOpens("--backup-root", URI.create("hdfs://localhost:1/mysos"), Optional.empty());
+        var dir = java.nio.file.Files.createTempDirectory("mysos-flags-");
+        try {
+            BackupFlags.checkOpens("--backup-root", dir.resolve("made/on/start").toUri(), Optional.empty());
+            assertEquals(true, java.nio.file.Files.isDirectory(dir.resolve("made/on/start")));
+        } finally {
+            io.mysos.executor.mysql.SandboxLayout.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void whyAStoreCannotBeOpenedIsSaidInTheOperatorsTerms() {
+        var unknown = assertThrows(InvalidInputException.class,
+                () -> BackupFlags.checkOpens("--backup-root", URI.create("hdfs://nn.invalid:8020/mysos"), Optional.empty()));
+        assertEquals("--backup-root hdfs://nn.invalid:8020/mysos: unknown host nn.invalid (an HA name service needs --hadoop-conf"
+                + " with its hdfs-site.xml)", unknown.getMessage());
+        var scheme = assertThrows(InvalidInputException.class,
+                () -> BackupFlags.checkOpens("--backup-root", URI.create("nosuchfs://x/y"), Optional.empty()));
+        assertEquals("--backup-root nosuchfs://x/y: this Mysos has no Hadoop file system for nosuchfs:// (it has hdfs:// and file://)",
+                scheme.getMessage());
+    }
 }

@@ -76,6 +76,24 @@ class LocalCommandTest {
     }
 
     @Test
+    void refusesABackupRootItCannotOpenWithTheReasonBeforeStartingAnything() throws Exception {
+        var dir = java.nio.file.Files.createTempDirectory("mysos-local-flags-");
+        try {
+            for (var refused : java.util.Map.of(
+                    "hdfs://no-such-namenode.invalid:8020/mysos", "--backup-root hdfs://no-such-namenode.invalid:8020/mysos: unknown host no-such-namenode.invalid",
+                    "s3a://bucket/mysos", "--backup-root s3a://bucket/mysos: this Mysos has no Hadoop file system for s3a:// (it has hdfs:// and file://)",
+                    "file:///proc/mysos-backups", "cannot create the backup directory file:///proc/mysos-backups").entrySet()) {
+                var result = run("local", "--data-dir", dir.toString(), "--endpoint-ports", "none", "--backup-root", refused.getKey());
+                assertEquals(2, result.exit(), refused.getKey() + ": " + result.err());
+                assertTrue(result.err().contains("mysos local: ") && result.err().contains(refused.getValue()), result.err());
+            }
+            assertFalse(java.nio.file.Files.exists(dir.resolve("journal.mv.db")), "nothing started: no journal");
+        } finally {
+            io.mysos.executor.mysql.SandboxLayout.deleteTree(dir);
+        }
+    }
+
+    @Test
     void refusesEndpointPortsThatOverlapTheInstancePorts() {
         var result = run("local", "--ports", "30500-31500");
         assertEquals(2, result.exit(), result.err());
