@@ -35,7 +35,32 @@ final class BackupFlags {
         if (!Files.isDirectory(flag)) {
             throw new InvalidInputException("--hadoop-conf " + flag + " is not a directory");
         }
+        for (var name : java.util.List.of("core-site.xml", "hdfs-site.xml")) {
+            var file = flag.resolve(name);
+            if (Files.exists(file)) {
+                checkXml(file);
+            }
+        }
         return Optional.of(flag.toAbsolutePath().normalize());
+    }
+
+    /** Hadoop reads its files lazily, and would fail somewhere later, with a stack trace: a broken one is refused here. */
+    private static void checkXml(Path file) {
+        try {
+            var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            var builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // throws, prints nothing
+            var root = builder.parse(file.toFile()).getDocumentElement();
+            if (!root.getTagName().equals("configuration")) {
+                throw new InvalidInputException("--hadoop-conf: " + file + " is no Hadoop configuration (its root element is <"
+                        + root.getTagName() + ">, not <configuration>)");
+            }
+        } catch (org.xml.sax.SAXParseException e) {
+            throw new InvalidInputException("--hadoop-conf: " + file + " is not valid XML: line " + e.getLineNumber() + ": " + e.getMessage());
+        } catch (org.xml.sax.SAXException | javax.xml.parsers.ParserConfigurationException | java.io.IOException e) {
+            throw new InvalidInputException("--hadoop-conf: cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     /** The actors' view of the store ({@code mysos.backup.*}). */

@@ -86,4 +86,23 @@ class BackupFlagsTest {
         assertEquals("--backup-root nosuchfs://x/y: this Mysos has no Hadoop file system for nosuchfs:// (it has hdfs:// and file://)",
                 scheme.getMessage());
     }
+
+    @Test
+    void aHadoopConfWithABrokenFileIsRefusedNamingTheFileAndLine() throws Exception {
+        var dir = java.nio.file.Files.createTempDirectory("mysos-hadoop-conf-");
+        try {
+            java.nio.file.Files.writeString(dir.resolve("hdfs-site.xml"), "<configuration>\n<property><name>dfs.replication</name>\n");
+            var broken = assertThrows(InvalidInputException.class, () -> local("--hadoop-conf", dir.toString()));
+            assertEquals(true, broken.getMessage().startsWith("--hadoop-conf: " + dir.resolve("hdfs-site.xml") + " is not valid XML: line "),
+                    broken.getMessage());
+            java.nio.file.Files.writeString(dir.resolve("hdfs-site.xml"), "<properties/>");
+            var foreign = assertThrows(InvalidInputException.class, () -> local("--hadoop-conf", dir.toString()));
+            assertEquals(true, foreign.getMessage().contains("is no Hadoop configuration (its root element is <properties>"), foreign.getMessage());
+            java.nio.file.Files.writeString(dir.resolve("hdfs-site.xml"),
+                    "<?xml version=\"1.0\"?>\n<configuration><property><name>dfs.replication</name><value>1</value></property></configuration>\n");
+            assertEquals(Optional.of(dir.toAbsolutePath()), local("--hadoop-conf", dir.toString()).hadoopConf());
+        } finally {
+            io.mysos.executor.mysql.SandboxLayout.deleteTree(dir);
+        }
+    }
 }
