@@ -150,7 +150,7 @@ public final class BackupRoutes extends AllDirectives {
         ClusterName.validate(name);
         return onSuccess(ask(name, ClusterActor.ListBackups::new), outcome -> {
             if (outcome instanceof ClusterActor.BackupListing listing) {
-                return withRecoverable(name, listing(name, listing.backups()));
+                return withStoreCheck(name, listing(name, listing.backups()));
             }
             // The cluster is gone; its backups are not.
             var catalog = BackupCatalog.get(system);
@@ -164,6 +164,35 @@ public final class BackupRoutes extends AllDirectives {
                 return withRecoverable(name, stored(name, stored));
             });
         });
+    }
+
+    /**
+     * A cluster's listing (from its events) with, for every completed backup, whether the store still holds it
+     * ({@code in_store}): one deleted or damaged outside Mysos cannot be restored, and the listing must not hide that.
+     * Left out when the store cannot be read (then {@code recoverable} says why).
+     */
+    private Route withStoreCheck(String name, ObjectNode body) {
+        var catalog = BackupCatalog.get(system);
+        if (!catalog.configured()) {
+            return withRecoverable(name, body);
+        }
+        var checked = catalog.list(name).handle((stored, failure) -> {
+            if (failure == null) {
+                var held = stored.stream().map(StoredBackup::id).collect(java.util.stream.Collectors.toSet());
+                for (var item : body.withArray("backups")) {
+                    if (BackupLog.State.COMPLETED.name().equals(item.path("state").asText())) {
+                        var inStore = held.contains(item.path("id").asText());
+                        ((ObjectNode) item).put("in_store", inStore);
+                        if (!inStore) {
+                            ((ObjectNode) item).put("problem", "not in the store any more, or its manifest is damaged (deleted outside"
+                                    + " Mysos?): it cannot be restored");
+                        }
+                    }
+                }
+            }
+            return body;
+        });
+        return onSuccess(checked, done -> withRecoverable(name, done));
     }
 
     /** The listing with the latest point its newest backup can be restored to ({@code restore_to}), when the store tells. */

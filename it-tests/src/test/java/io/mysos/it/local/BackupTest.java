@@ -113,7 +113,18 @@ class BackupTest {
             Api.sleep(100);
         }
         assertFalse(Files.exists(firstDir), "the oldest backup is gone from the store");
-        assertTrue(Files.exists(local.dataDir().resolve("backups/kept/" + second.path("id").asText() + "/manifest.json")));
+        var secondDir = local.dataDir().resolve("backups/kept/" + second.path("id").asText());
+        assertTrue(Files.exists(secondDir.resolve("manifest.json")));
+        assertTrue(local.api().get("/clusters/kept/backups").body().path("backups").get(1).path("in_store").asBoolean());
+
+        // Deleted by hand from the store: the listing says so instead of showing a backup that cannot be restored.
+        io.mysos.executor.mysql.SandboxLayout.deleteTree(secondDir);
+        var missing = local.api().get("/clusters/kept/backups").body().path("backups").get(1);
+        assertEquals("COMPLETED", missing.path("state").asText(), missing.toString());
+        assertFalse(missing.path("in_store").asBoolean(true), missing.toString());
+        assertTrue(missing.path("problem").asText().contains("cannot be restored"), missing.toString());
+        assertEquals(400, local.api().post("/clusters/kept-copy", form("cluster_user", "app", "backup_id", second.path("backup_id").asText()))
+                .status());
     }
 
     @Test
