@@ -81,7 +81,9 @@ public final class BackupStore implements AutoCloseable {
             var fs = FileSystem.newInstance(normalized, withStreamingDefaults(conf));
             // file://: the raw file system. Hadoop's LocalFileSystem keeps a CRC file beside every file (a CRC32 for every
             // 512 bytes, written and read through small buffers); every file already has its SHA-256 in the manifest.
-            return new BackupStore(normalized, fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs);
+            // Its streams' failures (a full disk) come as IOExceptions, as HDFS's do.
+            return new BackupStore(normalized, fs instanceof org.apache.hadoop.fs.LocalFileSystem local
+                    ? new LocalStoreFileSystem(local.getRaw()) : fs);
         } catch (IOException | RuntimeException e) {
             throw new BackupStoreException("cannot open the backup store " + normalized + ": " + e.getMessage(), e);
         }

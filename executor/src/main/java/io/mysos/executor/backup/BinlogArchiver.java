@@ -147,6 +147,10 @@ public final class BinlogArchiver implements AutoCloseable {
             if (++ticks % PRUNE_EVERY == 0) {
                 prune();
             }
+            if (failures > 0) {
+                log.info("{}: archiving the binary log of epoch {} works again after {} failed rounds; archived up to {}", task, epoch,
+                        failures, archived);
+            }
             failures = 0;
         } catch (RuntimeException e) {
             // Once said is enough: a dead mysqld or a store outage fails every second until it ends.

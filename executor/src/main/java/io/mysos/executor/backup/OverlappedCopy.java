@@ -88,7 +88,9 @@ final class OverlappedCopy {
                 if (failure[0] == null && writing[0]) {
                     try {
                         out.write(chunk.bytes(), 0, chunk.length());
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException | Error e) {
+                        // Whatever the store throws (Hadoop's local streams throw an Error, FSError) fails the copy: a
+                        // writer thread that died of it would leave the copy looking complete with the rest unwritten.
                         if (readToTheEnd) {
                             writing[0] = false;
                         } else {

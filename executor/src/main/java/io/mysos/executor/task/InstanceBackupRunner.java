@@ -127,7 +127,8 @@ final class InstanceBackupRunner implements AutoCloseable {
             return new ExecutorReport.BackupTaken(taskId, command.epoch(), command.backupId(),
                     backups.get().store().location(data.cluster(), command.backupId()).toString(), manifest.bytes(),
                     manifest.position(), millis);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: a backup thread that died of one would leave the backup RUNNING for good, and no next one could start.
             log.warn("{}: backup {} failed: {}", taskId, command.backupId(), e.getMessage(), e);
             return new ExecutorReport.BackupFailed(taskId, command.epoch(), command.backupId(),
                     e.getMessage() == null ? e.toString() : e.getMessage());

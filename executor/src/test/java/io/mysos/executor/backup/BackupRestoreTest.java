@@ -166,6 +166,53 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aFullStoreFailsTheBackupWithItsReasonLeavesNothingAndTheNextBackupWorksOnceThereIsRoom() throws Exception {
+        // A store on a 4 MiB file system: the backup (over 10 MB) fills it. Needs root, as bin/test is.
+        var small = Files.createDirectories(storeDir.resolve("small"));
+        mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
+        try {
+            var backups = new InstanceBackups(BackupStore.open(small.toUri()), BackupTools.detect());
+            var master = mysql.instance(1, backups, Optional.empty());
+            master.launch();
+            master.promote(1);
+            write(master, 0, 2000);
+            master.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
+            var failed = master.events().expectReport(ExecutorReport.BackupFailed.class, BACKUP);
+            assertTrue(failed.reason().contains("No space left on device"), failed.reason());
+            assertEquals(java.util.List.of(), backups.store().list("test"), "nothing looks complete");
+            assertTrue(backups.store().find("test", "b1").isEmpty());
+            assertEquals("2000", master.queryAsAdmin("SELECT COUNT(*) FROM shop.items"), "mysqld serves on");
+
+            mount("-o", "remount,size=64m", small.toString());
+            master.runner().handle(new ExecutorCommand.TakeBackup(1, "b2"));
+            var taken = master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
+            assertEquals(java.util.List.of("b2"), backups.store().list("test").stream().map(BackupManifest::id).toList());
+            var restored = mysql.instance(2, backups, Optional.of("test/b2"));
+            restored.launch();
+            assertEquals(taken.position(), restored.queryAsAdmin("SELECT @@GLOBAL.gtid_slave_pos"));
+            assertEquals("2000", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
+        } finally {
+            mysql.close();
+            mount("-u", small.toString());
+        }
+    }
+
+    /** Runs mount (or umount, with -u first). */
+    private static void mount(String... args) throws Exception {
+        var command = new java.util.ArrayList<String>();
+        if (args[0].equals("-u")) {
+            command.add("umount");
+            command.addAll(java.util.List.of(args).subList(1, args.length));
+        } else {
+            command.add("mount");
+            command.addAll(java.util.List.of(args));
+        }
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + " failed (the test needs root, as bin/test runs it): " + output);
+    }
+
+    @Test
     void aDamagedBackupFailsTheRestoreBeforeMysqldStarts() throws Exception {
         var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect());
         var master = mysql.instance(1, backups, Optional.empty());

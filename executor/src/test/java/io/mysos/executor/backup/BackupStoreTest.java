@@ -117,4 +117,26 @@ class BackupStoreTest {
         return new BackupManifest(1, cluster, id, now, now, "mysos-" + cluster + "-2", "MariaDB 10.11", BackupManifest.PHYSICAL,
                 "0-1-42", files, "");
     }
+
+    @Test
+    void aFullDiskUnderAFileStoreIsAnIoFailureWithItsReasonNotAnError() throws IOException {
+        // /dev/full answers every write with ENOSPC; Hadoop's raw local streams would throw FSError, an Error.
+        var file = Files.createDirectories(dir.resolve("c/b1")).resolve("backup.xbstream");
+        Files.createSymbolicLink(file, Path.of("/dev/full"));
+        try (var out = store.fs().create(new org.apache.hadoop.fs.Path(file.toUri()), true)) {
+            var e = assertThrows(IOException.class, () -> {
+                out.write(new byte[1 << 20]);
+                out.hsync();
+            });
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        } catch (IOException closing) {
+            assertTrue(closing.getMessage().contains("No space left on device"), closing.getMessage());
+        }
+        var manifest = Files.createDirectories(dir.resolve("c/b2")).resolve(".manifest.json.writing");
+        Files.createSymbolicLink(manifest, Path.of("/dev/full"));
+        var refused = assertThrows(BackupStoreException.class, () -> store.publish(new BackupManifest(1, "c", "b2", "2026-12-01T06:00:00Z",
+                "2026-12-01T06:00:01Z", "mysos-c-1", "MariaDB 10.11", BackupManifest.PHYSICAL, "0-1-1", List.of(), "life")));
+        assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+        assertTrue(store.find("c", "b2").isEmpty(), "no manifest, no backup");
+    }
 }

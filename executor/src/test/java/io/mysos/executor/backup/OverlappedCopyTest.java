@@ -68,6 +68,24 @@ class OverlappedCopyTest {
     }
 
     @Test
+    void aStoreThatThrowsAnErrorFailsTheCopyInsteadOfEndingItsWriterUnseen() {
+        var data = new byte[3 * OverlappedCopy.CHUNK];
+        var dying = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new Error("No space left on device"); // as Hadoop's local streams throw FSError
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                throw new Error("No space left on device"); // as Hadoop's local streams throw FSError
+            }
+        };
+        var e = assertThrows(IOException.class, () -> OverlappedCopy.copy(new ByteArrayInputStream(data), dying, "test"));
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    }
+
+    @Test
     void aToolThatStopsReadingStillHasTheWholeInputReadWhenAskedTo() throws IOException {
         var data = new byte[2 * OverlappedCopy.CHUNK + 7];
         new Random(7).nextBytes(data);
