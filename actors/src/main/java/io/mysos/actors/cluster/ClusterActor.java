@@ -87,7 +87,8 @@ public final class ClusterActor extends EventSourcedBehaviorWithEnforcedReplies<
         this.context = context;
         this.timers = timers;
         this.settings = settings;
-        this.backups = new ClusterBackups(name, ClusterBackups.seeding(context.getSystem().settings().config()), settings.clock().instant());
+        var config = context.getSystem().settings().config();
+        this.backups = new ClusterBackups(name, ClusterBackups.seeding(config), settings.clock().instant(), ClusterBackups.limit(config));
         this.outbox = new ClusterOutbox(name, peers, context.messageAdapter(OfferRouter.ToCluster.class, FromRouter::new),
                 context.getLog(), settings.clock(), backups);
         this.guarded = new GuardedRequests(name, context);

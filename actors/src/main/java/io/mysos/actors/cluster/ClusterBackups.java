@@ -31,10 +31,23 @@ final class ClusterBackups {
     /** When this actor started: a backup running since before then lost its executor's report (see {@link Backups#abandoned}). */
     private final Instant since;
 
-    ClusterBackups(String name, boolean seeding, Instant since) {
+    /** How long a backup may run before it is failed and stopped ({@code mysos.backup.timeout}). */
+    private final java.time.Duration limit;
+
+    ClusterBackups(String name, boolean seeding, Instant since, java.time.Duration limit) {
         this.name = name;
         this.seeding = seeding;
         this.since = since;
+        this.limit = limit;
+    }
+
+    /** {@code mysos.backup.timeout}: at least a minute. */
+    static java.time.Duration limit(com.typesafe.config.Config config) {
+        var limit = config.hasPath("mysos.backup.timeout") ? config.getDuration("mysos.backup.timeout") : java.time.Duration.ofHours(6);
+        if (limit.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("mysos.backup.timeout must be at least 1m, not " + limit);
+        }
+        return limit;
     }
 
     /** Whether new instances are seeded: a backup store is configured ({@code mysos.backup.root}) and {@code mysos.backup.seed} is on. */
@@ -66,6 +79,10 @@ final class ClusterBackups {
         var abandoned = Backups.abandoned(life, state.backups(), converge.observed(), since, now);
         if (!abandoned.events().isEmpty()) {
             return converge.then(abandoned);
+        }
+        var overdue = Backups.overdue(life, state.backups(), converge.observed(), limit, now);
+        if (!overdue.events().isEmpty()) {
+            return converge.then(overdue);
         }
         if (seeding && life.needed(now) > 0 && Seeding.seed(life, state.backups(), now) == Seeding.Take.INSTANCE) {
             var request = Backups.request(life, state.backups(), converge.observed(), Seeding.SEED, now);

@@ -37,6 +37,8 @@ public interface ClusterProtocol {
 
         /** From the {@code mysos.cluster} section of the configuration (see the actors' reference.conf). */
         public static Settings fromConfig(com.typesafe.config.Config config) {
+            // Read by each cluster actor; checked here, at start, so that a bad value stops Mysos with its reason.
+            ClusterBackups.limit(config);
             var cluster = config.getConfig("mysos.cluster");
             return new Settings(cluster.getDuration("converge-interval"), cluster.getDuration("staging-timeout"),
                     cluster.getDuration("query-interval"), cluster.getDuration("election-timeout"), Clock.systemUTC(),

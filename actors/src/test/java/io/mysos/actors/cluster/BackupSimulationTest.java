@@ -94,6 +94,31 @@ class BackupSimulationTest {
     }
 
     @Test
+    void aBackupThatRunsPastItsTimeoutIsFailedItsSourceToldToStopItAndTheNextOneStarts() {
+        sim.close();
+        sim = new ClusterSimulation(com.typesafe.config.ConfigFactory.parseString("mysos.backup.timeout = 2m"));
+        var tasks = sim.runningCluster(2);
+        var hung = (ClusterActor.BackupAccepted) sim.guarded(r -> new ClusterActor.TakeBackup(PASSWORD, r));
+        sim.journal.receivePersisted(sim.pid(), 2, ClusterEvent.class);
+        sim.settle();
+        sim.drain();
+
+        sim.passes(Duration.ofMinutes(2).minusSeconds(1));
+        sim.expectNoEvents();
+        sim.passes(Duration.ofSeconds(1));
+        sim.expectEvents(new ClusterEvent.BackupFailed(hung.id(), "it did not finish within 2m (mysos.backup.timeout); " + tasks.get(1)
+                + " was told to stop it", sim.clock.instant()));
+        sim.settle();
+        assertEquals(java.util.List.of(new ResourceSide.Send(tasks.get(1), new ExecutorCommand.CancelBackup(0, hung.id())),
+                new ResourceSide.Send(tasks.get(1), new ExecutorCommand.DeleteBackup(0, hung.id()))), ClusterSimulation.takeQueued(sim.resources));
+
+        // Its late report changes nothing; the next backup may start.
+        sim.report(new ExecutorReport.BackupFailed(tasks.get(1), 0, hung.id(), "mariadb-backup stopped: it ran past its time limit"));
+        sim.expectNoEvents();
+        assertInstanceOf(ClusterActor.BackupAccepted.class, sim.guarded(r -> new ClusterActor.TakeBackup(PASSWORD, r)));
+    }
+
+    @Test
     void aFailureReportIsRecordedAndTheLeftoversDeleted() {
         var tasks = sim.runningCluster(2);
         var accepted = (ClusterActor.BackupAccepted) sim.guarded(r -> new ClusterActor.TakeBackup(PASSWORD, r));

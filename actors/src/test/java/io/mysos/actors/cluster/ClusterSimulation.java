@@ -82,7 +82,12 @@ final class ClusterSimulation implements AutoCloseable {
     }
 
     ClusterSimulation() {
-        var config = ManualTime.config()
+        this(ConfigFactory.empty());
+    }
+
+    /** With {@code overrides} of the configuration (e.g. a short {@code mysos.backup.timeout}). */
+    ClusterSimulation(com.typesafe.config.Config overrides) {
+        var config = overrides.withFallback(ManualTime.config())
                 .withFallback(PersistenceTestKitPlugin.getInstance().config())
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())
                 .withFallback(ConfigFactory.load());

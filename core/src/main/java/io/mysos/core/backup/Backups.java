@@ -147,6 +147,32 @@ public final class Backups {
                 cleanup, observed);
     }
 
+    /**
+     * A backup running for {@code limit} or longer (its tool hangs on a lock, its store stalls): it is recorded failed,
+     * so that the next one may start, and its source is told to stop it and delete what it wrote.
+     */
+    public static Decision overdue(ClusterLife life, BackupLog log, Observed observed, java.time.Duration limit, Instant now) {
+        var late = log.inFlight().filter(e -> !e.requestedAt().plus(limit).isAfter(now));
+        if (late.isEmpty()) {
+            return Decision.nothing(observed);
+        }
+        var entry = late.get();
+        var actions = new ArrayList<Action>();
+        entry.source().filter(life::liveInstance).ifPresent(task -> {
+            actions.add(new Action.Send(task, new ExecutorCommand.CancelBackup(life.epoch(), entry.id())));
+            actions.add(new Action.Send(task, new ExecutorCommand.DeleteBackup(life.epoch(), entry.id())));
+        });
+        var reason = "it did not finish within " + describe(limit) + " (mysos.backup.timeout)"
+                + entry.source().map(task -> "; " + task + " was told to stop it").orElse("");
+        return new Decision(List.of(new BackupFailed(entry.id(), reason, now)), actions, observed);
+    }
+
+    private static String describe(java.time.Duration limit) {
+        long minutes = limit.toMinutes();
+        return limit.toSecondsPart() != 0 || minutes == 0 ? limit.toSeconds() + "s"
+                : minutes % 60 != 0 ? minutes + "m" : minutes / 60 + "h";
+    }
+
     /** The complete backups beyond the {@code keep} newest, oldest first. */
     public static List<BackupLog.Entry> expired(BackupLog log) {
         int keep = log.policy().keep();

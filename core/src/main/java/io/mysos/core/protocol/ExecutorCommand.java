@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ExecutorCommand.Reparent.class, name = "reparent"),
     @JsonSubTypes.Type(value = ExecutorCommand.QueryPosition.class, name = "query-position"),
     @JsonSubTypes.Type(value = ExecutorCommand.TakeBackup.class, name = "take-backup"),
-    @JsonSubTypes.Type(value = ExecutorCommand.DeleteBackup.class, name = "delete-backup")
+    @JsonSubTypes.Type(value = ExecutorCommand.DeleteBackup.class, name = "delete-backup"),
+    @JsonSubTypes.Type(value = ExecutorCommand.CancelBackup.class, name = "cancel-backup")
 })
 public sealed interface ExecutorCommand {
     long epoch();
@@ -41,4 +42,10 @@ public sealed interface ExecutorCommand {
 
     /** Delete the backup {@code <cluster>/<backupId>} from the store (retention, or a failed backup's leftovers). Idempotent. */
     record DeleteBackup(long epoch, String backupId) implements ExecutorCommand {}
+
+    /**
+     * Stop the backup {@code <cluster>/<backupId>} if it is still being taken (its tool is killed; it ends with
+     * {@link ExecutorReport.BackupFailed}); nothing when it is not. For a backup that ran past its time limit.
+     */
+    record CancelBackup(long epoch, String backupId) implements ExecutorCommand {}
 }

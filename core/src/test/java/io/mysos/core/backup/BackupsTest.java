@@ -161,6 +161,28 @@ class BackupsTest {
     }
 
     @Test
+    void aBackupRunningPastItsLimitIsFailedAndItsSourceToldToStopItAndDeleteItsLeftovers() {
+        var life = running(2);
+        var started = (Backups.Started) Backups.request(life, BackupLog.empty(), confirmed(T1, T2), Backups.API, NOW);
+        var log = apply(BackupLog.empty(), started.decision().events());
+        var limit = Duration.ofHours(6);
+        assertEquals(List.of(), Backups.overdue(life, log, Observed.initial(), limit, NOW.plus(limit).minusSeconds(1)).events());
+        var late = NOW.plus(limit);
+        var decision = Backups.overdue(life, log, Observed.initial(), limit, late);
+        assertEquals(List.of(new ClusterEvent.BackupFailed(started.id(), "it did not finish within 6h (mysos.backup.timeout); "
+                + T2 + " was told to stop it", late)), decision.events());
+        assertEquals(List.of(new Action.Send(T2, new ExecutorCommand.CancelBackup(0, started.id())),
+                new Action.Send(T2, new ExecutorCommand.DeleteBackup(0, started.id()))), decision.actions());
+
+        // Recorded failed, it is no longer in flight: the next one may start, and nothing is decided twice.
+        var after = apply(log, decision.events());
+        assertEquals(List.of(), Backups.overdue(life, after, Observed.initial(), limit, late.plusSeconds(60)).events());
+        assertInstanceOf(Backups.Started.class, Backups.request(life, after, confirmed(T1, T2), Backups.API, late));
+        assertTrue(((ClusterEvent.BackupFailed) Backups.overdue(life, log, Observed.initial(), Duration.ofMinutes(90), late).events().get(0))
+                .reason().contains("within 90m"));
+    }
+
+    @Test
     void theScheduleIsDueAnIntervalAfterTheLastBackupOrTheCreation() {
         var life = running(2);
         var log = BackupLog.empty();

@@ -65,8 +65,13 @@ public final class InstanceBackups {
 
     /** Physical with mariadb-backup; logical with mariadb-dump where mariadb-backup is missing. */
     public BackupManifest take(BackupSource source, String cluster, String id) {
-        return tools.physical() ? new PhysicalBackup(tools, store).take(source, cluster, id)
-                : new LogicalBackup(tools, store).take(source, cluster, id);
+        return take(source, cluster, id, Cancellation.none());
+    }
+
+    /** Like {@link #take(BackupSource, String, String)}, stopped by {@code cancel}. */
+    public BackupManifest take(BackupSource source, String cluster, String id, Cancellation cancel) {
+        return tools.physical() ? new PhysicalBackup(tools, store).take(source, cluster, id, cancel)
+                : new LogicalBackup(tools, store).take(source, cluster, id, cancel);
     }
 
     /** Whether the backup {@code fullId} is a logical one: loaded into a started server rather than restored as files. */

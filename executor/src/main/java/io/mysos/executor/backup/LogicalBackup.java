@@ -48,6 +48,19 @@ public final class LogicalBackup {
     }
 
     public BackupManifest take(BackupSource source, String cluster, String id) {
+        return take(source, cluster, id, Cancellation.none());
+    }
+
+    /** Like {@link #take(BackupSource, String, String)}; {@code cancel} stops it (the dump is killed) and gives the reason. */
+    public BackupManifest take(BackupSource source, String cluster, String id, Cancellation cancel) {
+        try {
+            return takeOrFail(source, cluster, id, cancel);
+        } catch (RuntimeException e) {
+            throw cancel.explain(e);
+        }
+    }
+
+    private BackupManifest takeOrFail(BackupSource source, String cluster, String id, Cancellation cancel) {
         var started = Instant.now();
         Path options = null;
         try {
@@ -57,7 +70,7 @@ public final class LogicalBackup {
             command.addAll(userDatabases(options, source.sandbox()));
             BackupStore.HashingOutput stored;
             var ends = new Ends(64 * 1024);
-            try (var run = ToolRun.start(command, source.sandbox())) {
+            try (var run = cancel.watch(ToolRun.start(command, source.sandbox()))) {
                 stored = store.create(cluster, id, DUMP_FILE);
                 try (InputStream in = ends.watching(run.process().getInputStream())) {
                     in.transferTo(stored);

@@ -48,6 +48,19 @@ public final class PhysicalBackup {
      * @throws BackupStoreException when the store cannot be written
      */
     public BackupManifest take(BackupSource source, String cluster, String id) {
+        return take(source, cluster, id, Cancellation.none());
+    }
+
+    /** Like {@link #take(BackupSource, String, String)}; {@code cancel} stops it (its tool is killed) and gives the reason. */
+    public BackupManifest take(BackupSource source, String cluster, String id, Cancellation cancel) {
+        try {
+            return takeOrFail(source, cluster, id, cancel);
+        } catch (RuntimeException e) {
+            throw cancel.explain(e);
+        }
+    }
+
+    private BackupManifest takeOrFail(BackupSource source, String cluster, String id, Cancellation cancel) {
         var started = Instant.now();
         var scratch = source.sandbox().resolve("backup-scratch");
         Path options = null;
@@ -62,7 +75,7 @@ public final class PhysicalBackup {
             }
             BackupStore.HashingOutput stored;
             String position;
-            try (var run = ToolRun.start(command, source.sandbox())) {
+            try (var run = cancel.watch(ToolRun.start(command, source.sandbox()))) {
                 stored = store.create(cluster, id, STREAM_FILE);
                 try (InputStream in = run.process().getInputStream()) {
                     OverlappedCopy.copy(in, stored, id);

@@ -37,6 +37,8 @@ final class InstanceBackupRunner implements AutoCloseable {
     private final ExecutorService thread;
     /** The ids being taken now: a repeated request for one of them changes nothing. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** How to stop each backup being taken now, by id. */
+    private final java.util.Map<String, io.mysos.executor.backup.Cancellation> cancellations = new ConcurrentHashMap<>();
 
     InstanceBackupRunner(TaskData data, MySqlServer server, MySqlInstallation mysql, String adminPassword,
             Optional<InstanceBackups> backups, BiConsumer<String, Runnable> submit, StatusReports reports) {
@@ -65,10 +67,12 @@ final class InstanceBackupRunner implements AutoCloseable {
             log.info("{}: backup {} is already being taken", taskId, command.backupId());
             return;
         }
+        // From now on: a backup still waiting for its thread can be stopped too.
+        cancellations.put(command.backupId(), new io.mysos.executor.backup.Cancellation());
         // Whether mysqld runs is known on the runner's thread; the backup itself runs on this one's own.
         submit.accept("backup " + command.backupId(), () -> {
             if (!reports.isRunning()) {
-                running.remove(command.backupId());
+                forget(command.backupId());
                 reports.report(new ExecutorReport.BackupFailed(taskId, command.epoch(), command.backupId(),
                         "mysqld of " + taskId + " is not running"));
                 return;
@@ -78,11 +82,11 @@ final class InstanceBackupRunner implements AutoCloseable {
                     try {
                         report(takeNow(command));
                     } finally {
-                        running.remove(command.backupId());
+                        forget(command.backupId());
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                running.remove(command.backupId());
+                forget(command.backupId());
             }
         });
     }
@@ -96,6 +100,22 @@ final class InstanceBackupRunner implements AutoCloseable {
         };
         return new BackupSource(taskId.toString(), server.layout().sandbox(), server.layout().configFile(), host,
                 data.port(), TaskData.ADMIN_USER, adminPassword, mysql.flavor() + " " + mysql.version(), replica, data.life());
+    }
+
+    private void forget(String backupId) {
+        running.remove(backupId);
+        cancellations.remove(backupId);
+    }
+
+    /** Stops the backup being taken, if it still is: its tool is killed, and it ends with BackupFailed. */
+    void cancel(ExecutorCommand.CancelBackup command) {
+        var cancellation = cancellations.get(command.backupId());
+        if (cancellation == null) {
+            log.info("{}: backup {} is not being taken; nothing to stop", taskId, command.backupId());
+            return;
+        }
+        log.warn("{}: stopping backup {}: it ran past its time limit", taskId, command.backupId());
+        cancellation.cancel("backup " + command.backupId() + " was stopped: it ran past its time limit (mysos.backup.timeout)");
     }
 
     /** Deletes a backup from the store (retention, or what a failed backup left); after any backup being taken. */
@@ -122,7 +142,8 @@ final class InstanceBackupRunner implements AutoCloseable {
         try {
             var source = source(server.adminControl().replicationSource().isPresent());
             cleanUp();
-            var manifest = backups.get().take(source, data.cluster(), command.backupId());
+            var cancel = cancellations.getOrDefault(command.backupId(), io.mysos.executor.backup.Cancellation.none());
+            var manifest = backups.get().take(source, data.cluster(), command.backupId(), cancel);
             long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             return new ExecutorReport.BackupTaken(taskId, command.epoch(), command.backupId(),
                     backups.get().store().location(data.cluster(), command.backupId()).toString(), manifest.bytes(),

@@ -176,6 +176,10 @@ public final class TaskRunner implements AutoCloseable {
             backupRunner.delete(deletion);
             return;
         }
+        if (command instanceof ExecutorCommand.CancelBackup cancel) {
+            backupRunner.cancel(cancel);
+            return;
+        }
         if (command instanceof ExecutorCommand.QueryPosition query) {
             if (queuedQuery.getAndAccumulate(query.epoch(), Math::max) >= query.epoch()) {
                 log.debug("{}: {} already waits in the queue and answers this one too", taskId, command);

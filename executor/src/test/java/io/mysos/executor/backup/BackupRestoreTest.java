@@ -213,6 +213,39 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aBackupTheSchedulerCancelsHasItsToolKilledFailsWithTheReasonAndFreesTheThreadForTheNext() throws Exception {
+        // A mariadb-backup that hangs (as on a lock that never comes free): it writes nothing, ever.
+        var hung = storeDir.resolve("hung-mariadb-backup");
+        Files.writeString(hung, "#!/bin/sh\nexec sleep 3127\n");
+        Files.setPosixFilePermissions(hung, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var real = BackupTools.detect();
+        var backups = new InstanceBackups(BackupStore.open(storeDir.resolve("store").toUri()),
+                new BackupTools(Optional.of(hung), real.mbstream(), real.dump(), real.client(), real.binlog()));
+        var master = mysql.instance(1, backups, Optional.empty());
+        master.launch();
+        master.promote(1);
+
+        for (var id : java.util.List.of("b1", "b2")) {
+            master.runner().handle(new ExecutorCommand.TakeBackup(1, id));
+            MySqlProcess.eventually(Duration.ofSeconds(30), () -> hungTools().size() == 1);
+            master.runner().handle(new ExecutorCommand.CancelBackup(1, id));
+            var failed = master.events().expectReport(ExecutorReport.BackupFailed.class, Duration.ofSeconds(30));
+            assertEquals(id, failed.backupId());
+            assertEquals("backup " + id + " was stopped: it ran past its time limit (mysos.backup.timeout)", failed.reason());
+            assertEquals(java.util.List.of(), hungTools(), "the tool was killed");
+            assertTrue(backups.store().find("test", id).isEmpty(), "nothing looks complete");
+        }
+        // A cancel for a backup that is not being taken changes nothing.
+        master.runner().handle(new ExecutorCommand.CancelBackup(1, "b9"));
+        assertEquals("0", master.queryAsAdmin("SELECT @@GLOBAL.read_only"), "the master serves on");
+    }
+
+    private static java.util.List<Long> hungTools() {
+        return ProcessHandle.allProcesses().filter(p -> MySqlProcess.commandLine(p.pid()).contains("sleep 3127")).map(ProcessHandle::pid)
+                .toList();
+    }
+
+    @Test
     void aDamagedBackupFailsTheRestoreBeforeMysqldStarts() throws Exception {
         var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect());
         var master = mysql.instance(1, backups, Optional.empty());
