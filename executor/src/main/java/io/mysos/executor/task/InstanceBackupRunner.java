@@ -5,10 +5,12 @@ import io.mysos.core.protocol.ExecutorReport;
 import io.mysos.core.protocol.TaskData;
 import io.mysos.core.task.TaskId;
 import io.mysos.executor.backup.BackupSource;
+import io.mysos.executor.backup.Cancellation;
 import io.mysos.executor.backup.InstanceBackups;
 import io.mysos.executor.mysql.MySqlInstallation;
 import io.mysos.executor.mysql.MySqlServer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +40,7 @@ final class InstanceBackupRunner implements AutoCloseable {
     /** The ids being taken now: a repeated request for one of them changes nothing. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     /** How to stop each backup being taken now, by id. */
-    private final java.util.Map<String, io.mysos.executor.backup.Cancellation> cancellations = new ConcurrentHashMap<>();
+    private final Map<String, Cancellation> cancellations = new ConcurrentHashMap<>();
 
     InstanceBackupRunner(TaskData data, MySqlServer server, MySqlInstallation mysql, String adminPassword,
             Optional<InstanceBackups> backups, BiConsumer<String, Runnable> submit, StatusReports reports) {
@@ -68,7 +70,7 @@ final class InstanceBackupRunner implements AutoCloseable {
             return;
         }
         // From now on: a backup still waiting for its thread can be stopped too.
-        cancellations.put(command.backupId(), new io.mysos.executor.backup.Cancellation());
+        cancellations.put(command.backupId(), new Cancellation());
         // Whether mysqld runs is known on the runner's thread; the backup itself runs on this one's own.
         submit.accept("backup " + command.backupId(), () -> {
             if (!reports.isRunning()) {
@@ -142,7 +144,7 @@ final class InstanceBackupRunner implements AutoCloseable {
         try {
             var source = source(server.adminControl().replicationSource().isPresent());
             cleanUp();
-            var cancel = cancellations.getOrDefault(command.backupId(), io.mysos.executor.backup.Cancellation.none());
+            var cancel = cancellations.getOrDefault(command.backupId(), Cancellation.none());
             var manifest = backups.get().take(source, data.cluster(), command.backupId(), cancel);
             long millis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             return new ExecutorReport.BackupTaken(taskId, command.epoch(), command.backupId(),
