@@ -87,8 +87,7 @@ public final class ClusterActor extends EventSourcedBehaviorWithEnforcedReplies<
         this.context = context;
         this.timers = timers;
         this.settings = settings;
-        var config = context.getSystem().settings().config();
-        this.backups = new ClusterBackups(name, ClusterBackups.seeding(config), settings.clock().instant(), ClusterBackups.limit(config));
+        this.backups = ClusterBackups.of(name, context.getSystem().settings().config(), settings.clock().instant());
         this.outbox = new ClusterOutbox(name, peers, context.messageAdapter(OfferRouter.ToCluster.class, FromRouter::new),
                 context.getLog(), settings.clock(), backups);
         this.guarded = new GuardedRequests(name, context);

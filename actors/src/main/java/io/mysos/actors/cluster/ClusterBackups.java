@@ -41,6 +41,11 @@ final class ClusterBackups {
         this.limit = limit;
     }
 
+    /** A cluster's backups as {@code config} sets them up ({@code mysos.backup.*}), for an actor started at {@code since}. */
+    static ClusterBackups of(String name, com.typesafe.config.Config config, Instant since) {
+        return new ClusterBackups(name, seeding(config), since, limit(config));
+    }
+
     /** {@code mysos.backup.timeout}: at least a minute. */
     static java.time.Duration limit(com.typesafe.config.Config config) {
         var limit = config.hasPath("mysos.backup.timeout") ? config.getDuration("mysos.backup.timeout") : java.time.Duration.ofHours(6);
