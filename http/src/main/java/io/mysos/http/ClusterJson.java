@@ -31,6 +31,19 @@ final class ClusterJson {
         view.backupId().ifPresent(id -> node.put("backup_id", id));
         view.restoreTo().ifPresent(point -> node.put("restore_to", point));
         node.put("semi_sync", view.semiSync());
+        view.backups().ifPresent(b -> {
+            // Flat, so that the dashboard shows each as it is.
+            var backups = node.putObject("backups");
+            backups.put("interval", new io.mysos.core.backup.BackupPolicy(java.time.Duration.ofSeconds(b.intervalSeconds()), b.keep())
+                    .describeInterval());
+            backups.put("keep", b.keep());
+            putOrNull(backups, "last_completed", b.lastCompletedId());
+            putOrNull(backups, "last_completed_at", b.lastCompletedAt().map(Object::toString));
+            putOrNull(backups, "last_failed", b.lastFailedId());
+            putOrNull(backups, "last_failed_at", b.lastFailedAt().map(Object::toString));
+            putOrNull(backups, "last_failure", b.lastFailure());
+            putOrNull(backups, "running", b.running());
+        });
         view.lastFailover().ifPresent(f -> {
             var failover = node.putObject("last_failover");
             failover.put("epoch", f.epoch());
@@ -41,6 +54,10 @@ final class ClusterJson {
             failover.put("cause", f.cause());
         });
         return node;
+    }
+
+    private static void putOrNull(ObjectNode node, String field, java.util.Optional<String> value) {
+        value.ifPresentOrElse(v -> node.put(field, v), () -> node.putNull(field));
     }
 
     static ObjectNode clusters(List<ClusterView> views) {

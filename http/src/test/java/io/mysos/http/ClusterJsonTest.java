@@ -95,4 +95,23 @@ class ClusterJsonTest {
         assertEquals("orders/20261201-062355-1", restored.path("backup_id").asText());
         assertEquals("2026-12-01T06:30:00Z", restored.path("restore_to").asText());
     }
+
+    @Test
+    void aClusterWithBackupsShowsThemFlatForTheDashboardAndOneWithoutShowsNone() {
+        var v = view();
+        assertEquals(false, ClusterJson.cluster(v).has("backups"), "never a backup, no schedule: no backups field");
+        var backups = new ClusterView.BackupsView(21600, 7, Optional.of("20261201-060000-1"), Optional.of(java.time.Instant.parse(
+                "2026-12-01T06:00:31Z")), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("20261201-120000-2"));
+        var json = ClusterJson.cluster(new ClusterView(v.name(), v.status(), v.numNodes(), v.epoch(), v.master(), v.replicas(),
+                v.size(), v.user(), v.createdAt(), v.reason(), v.backupId(), v.semiSync(), v.lastFailover(), v.ended(), v.routing(),
+                v.restoreTo(), Optional.of(backups))).path("backups");
+        assertEquals("6h", json.path("interval").asText());
+        assertEquals(7, json.path("keep").asInt());
+        assertEquals("20261201-060000-1", json.path("last_completed").asText());
+        assertEquals("2026-12-01T06:00:31Z", json.path("last_completed_at").asText());
+        assertEquals(true, json.path("last_failed").isNull());
+        assertEquals(true, json.path("last_failure").isNull());
+        assertEquals("20261201-120000-2", json.path("running").asText());
+        json.fields().forEachRemaining(f -> assertEquals(false, f.getValue().isContainerNode(), "flat: " + f.getKey()));
+    }
 }

@@ -33,12 +33,31 @@ public record ClusterView(
         Optional<Failover> lastFailover,
         List<EndedView> ended,
         RoutingView routing,
-        Optional<String> restoreTo) implements JsonSerializable {
+        Optional<String> restoreTo,
+        Optional<BackupsView> backups) implements JsonSerializable {
 
     public ClusterView {
         routing = routing == null ? RoutingView.empty() : routing;
         restoreTo = restoreTo == null ? Optional.empty() : restoreTo;
+        backups = backups == null ? Optional.empty() : backups;
     }
+
+    /** A view without backups (none taken, none scheduled). */
+    public ClusterView(String name, ClusterStatus status, int numNodes, long epoch, Optional<InstanceView> master,
+                       List<InstanceView> replicas, Resources size, String user, Instant createdAt, Optional<String> reason,
+                       Optional<String> backupId, boolean semiSync, Optional<Failover> lastFailover, List<EndedView> ended,
+                       RoutingView routing, Optional<String> restoreTo) {
+        this(name, status, numNodes, epoch, master, replicas, size, user, createdAt, reason, backupId, semiSync, lastFailover,
+                ended, routing, restoreTo, Optional.empty());
+    }
+
+    /**
+     * The cluster's backups at a glance (for alerts on stale or failing backups): the schedule ({@code intervalSeconds},
+     * 0 when off, and {@code keep}), the newest completed and the newest failed backup, and the one running, if any.
+     */
+    public record BackupsView(long intervalSeconds, int keep, Optional<String> lastCompletedId, Optional<Instant> lastCompletedAt,
+                              Optional<String> lastFailedId, Optional<Instant> lastFailedAt, Optional<String> lastFailure,
+                              Optional<String> running) implements JsonSerializable {}
 
     /** A view of a cluster not rolled forward to a point in time. */
     public ClusterView(String name, ClusterStatus status, int numNodes, long epoch, Optional<InstanceView> master,

@@ -1,5 +1,6 @@
 package io.mysos.actors.cluster;
 
+import io.mysos.core.backup.BackupLog;
 import io.mysos.core.cluster.ClusterHealth;
 import io.mysos.core.cluster.ClusterLife;
 import io.mysos.core.cluster.ClusterStatus;
@@ -31,8 +32,21 @@ final class ClusterViews {
             return new ClusterView(name, status, life.spec().numNodes(), life.epoch(), master, replicas, life.spec().size(),
                     life.spec().user(), life.createdAt(), reason(name, life, status, observed, now), life.spec().backupId(),
                     life.spec().semiSync(), lastFailover, ended, EndpointViews.routing(life, deleting, observed),
-                    life.spec().restoreTo());
+                    life.spec().restoreTo(), backups(state.backups()));
         });
+    }
+
+    /** The backups at a glance; none for a cluster that never had one and has no schedule. */
+    static Optional<ClusterView.BackupsView> backups(BackupLog log) {
+        if (log.entries().isEmpty() && !log.policy().scheduled()) {
+            return Optional.empty();
+        }
+        var completed = log.latestCompleted();
+        var failed = log.latestFailed();
+        return Optional.of(new ClusterView.BackupsView(log.policy().interval().toSeconds(), log.policy().keep(),
+                completed.map(BackupLog.Entry::id), completed.flatMap(BackupLog.Entry::finishedAt),
+                failed.map(BackupLog.Entry::id), failed.flatMap(BackupLog.Entry::finishedAt),
+                failed.map(BackupLog.Entry::reason), log.inFlight().map(BackupLog.Entry::id)));
     }
 
     /**

@@ -47,6 +47,11 @@ class BackupSimulationTest {
         sim.expectEvents(new ClusterEvent.BackupCompleted(accepted.id(), "file:/b/orders/" + accepted.id(), 1234, "0-1-9", 50, now));
         var listing = (ClusterActor.BackupListing) sim.guarded(ClusterActor.ListBackups::new);
         assertEquals(BackupLog.State.COMPLETED, listing.backups().entry(accepted.id()).orElseThrow().state());
+        var shown = sim.view().backups().orElseThrow();
+        assertEquals(java.util.Optional.of(accepted.id()), shown.lastCompletedId());
+        assertEquals(java.util.Optional.of(now), shown.lastCompletedAt());
+        assertEquals(java.util.Optional.empty(), shown.lastFailedAt());
+        assertEquals(java.util.Optional.empty(), shown.running());
     }
 
     @Test
@@ -128,6 +133,10 @@ class BackupSimulationTest {
         sim.report(new ExecutorReport.BackupFailed(tasks.get(1), 0, accepted.id(), "cannot create hdfs://nn/mysos/orders: Connection refused"));
         sim.expectEvents(new ClusterEvent.BackupFailed(accepted.id(), "cannot create hdfs://nn/mysos/orders: Connection refused",
                 sim.clock.instant()));
+        var shown = sim.view().backups().orElseThrow();
+        assertEquals(java.util.Optional.of("cannot create hdfs://nn/mysos/orders: Connection refused"), shown.lastFailure());
+        assertEquals(java.util.Optional.of(sim.clock.instant()), shown.lastFailedAt());
+        assertEquals(java.util.Optional.empty(), shown.lastCompletedAt(), "none completed: the alert on failing backups fires");
         sim.expectToResources(new ResourceSide.Send(tasks.get(1), new ExecutorCommand.DeleteBackup(0, accepted.id())));
     }
 

@@ -91,6 +91,12 @@ public record BackupLog(List<Entry> entries, BackupPolicy policy, long count) {
         return done.isEmpty() ? Optional.empty() : Optional.of(done.get(done.size() - 1));
     }
 
+    /** The newest backup that failed, if any. */
+    public Optional<Entry> latestFailed() {
+        var failed = entries.stream().filter(e -> e.state() == State.FAILED).toList();
+        return failed.isEmpty() ? Optional.empty() : Optional.of(failed.get(failed.size() - 1));
+    }
+
     /** When the last backup was asked for (any outcome), for the schedule. */
     public Optional<Instant> lastRequestedAt() {
         return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(entries.size() - 1).requestedAt());

@@ -30,7 +30,31 @@ final class ClusterMetrics {
                         GaugeKind.TRANSACTIONS),
                 replicaGauge(views, "mysos_replication_running",
                         "1 if both replication threads of the replica ran at its last report, 0 if not; absent before its first report",
-                        GaugeKind.RUNNING));
+                        GaugeKind.RUNNING),
+                backupGauge(views, "mysos_backup_interval_seconds",
+                        "The cluster's backup_interval in seconds, 0 when off; absent for a cluster that never had a backup or schedule",
+                        b -> java.util.Optional.of((double) b.intervalSeconds())),
+                backupGauge(views, "mysos_backup_last_success_timestamp_seconds",
+                        "When the cluster's newest completed backup finished (Unix time); absent before its first",
+                        b -> b.lastCompletedAt().map(ClusterMetrics::unixSeconds)),
+                backupGauge(views, "mysos_backup_last_failure_timestamp_seconds",
+                        "When the cluster's newest failed backup failed (Unix time); absent if none failed",
+                        b -> b.lastFailedAt().map(ClusterMetrics::unixSeconds)),
+                backupGauge(views, "mysos_backup_running",
+                        "1 while a backup of the cluster runs, else 0", b -> java.util.Optional.of(b.running().isPresent() ? 1.0 : 0.0)));
+    }
+
+    private static GaugeSnapshot backupGauge(List<ClusterView> views, String name, String help,
+                                             java.util.function.Function<ClusterView.BackupsView, java.util.Optional<Double>> value) {
+        var gauge = GaugeSnapshot.builder().name(name).help(help);
+        for (var view : views) {
+            view.backups().flatMap(value).ifPresent(v -> gauge.dataPoint(point(Labels.of("cluster", view.name()), v)));
+        }
+        return gauge.build();
+    }
+
+    private static double unixSeconds(java.time.Instant at) {
+        return at.toEpochMilli() / 1000.0;
     }
 
     private static GaugeSnapshot clusters(List<ClusterView> views) {

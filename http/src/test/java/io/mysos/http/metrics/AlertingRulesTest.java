@@ -68,6 +68,58 @@ class AlertingRulesTest {
     }
 
     @Test
+    void aFailedNewestBackupWarnsUntilOneSucceedsAndNoCompleteBackupForTwoIntervalsPages(@TempDir Path dir) throws Exception {
+        var tests = dir.resolve("backup-alerts-test.yml");
+        Files.writeString(tests, """
+                rule_files:
+                  - %s
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'mysos_backup_last_success_timestamp_seconds{cluster="orders"}'
+                        values: '0 0 0 180 180 180 180 180 180 180 180 180 180 180 180'
+                      - series: 'mysos_backup_last_failure_timestamp_seconds{cluster="orders"}'
+                        values: '_ _ 120 120 120 120 120 120 120 120 120 120 120 120 120'
+                      - series: 'mysos_backup_interval_seconds{cluster="orders"}'
+                        values: '300x14'
+                      - series: 'mysos_backup_last_failure_timestamp_seconds{cluster="ledger"}'
+                        values: '60x14'
+                      - series: 'mysos_backup_interval_seconds{cluster="ledger"}'
+                        values: '0x14'
+                    alert_rule_test:
+                      - eval_time: 1m
+                        alertname: MysosBackupFailing
+                        exp_alerts:
+                          - exp_labels: {severity: warn, cluster: ledger}
+                            exp_annotations:
+                              summary: "The newest backup of ledger failed"
+                              description: "GET /clusters/ledger/backups says why (reason); the next one is taken at its schedule or on POST .../backups."
+                      - eval_time: 2m
+                        alertname: MysosBackupFailing
+                        exp_alerts:
+                          - exp_labels: {severity: warn, cluster: ledger}
+                            exp_annotations:
+                              summary: "The newest backup of ledger failed"
+                              description: "GET /clusters/ledger/backups says why (reason); the next one is taken at its schedule or on POST .../backups."
+                          - exp_labels: {severity: warn, cluster: orders}
+                            exp_annotations:
+                              summary: "The newest backup of orders failed"
+                              description: "GET /clusters/orders/backups says why (reason); the next one is taken at its schedule or on POST .../backups."
+                      - eval_time: 13m
+                        alertname: MysosBackupOverdue
+                        exp_alerts: []
+                      - eval_time: 14m
+                        alertname: MysosBackupOverdue
+                        exp_alerts:
+                          - exp_labels: {severity: page, cluster: orders}
+                            exp_annotations:
+                              summary: "Cluster orders has had no complete backup for two of its backup intervals"
+                """.formatted(RULES));
+        Promtool.testRules(tests);
+    }
+
+    @Test
     void operationsMdShowsTheseRules() throws Exception {
         var page = Files.readString(RULES.getParent().resolve("operations.md"));
         var rules = Files.readString(RULES);

@@ -67,6 +67,25 @@ class MysosMetricsTest {
     }
 
     @Test
+    void backupGaugesShowTheScheduleTheNewestSuccessAndFailureAndWhatRunsForClustersThatHaveBackups() throws Exception {
+        var base = cluster("orders", ClusterStatus.RUNNING, 0, List.of());
+        var backups = new ClusterView.BackupsView(21600, 7, Optional.of("20261125-060000-1"), Optional.of(Instant.parse("2026-11-25T06:00:30Z")),
+                Optional.of("20261125-120000-2"), Optional.of(Instant.parse("2026-11-25T12:00:05.500Z")), Optional.of("No space left on device"),
+                Optional.of("20261125-180000-3"));
+        var withBackups = new ClusterView(base.name(), base.status(), base.numNodes(), base.epoch(), base.master(), base.replicas(),
+                base.size(), base.user(), base.createdAt(), base.reason(), base.backupId(), base.semiSync(), base.lastFailover(), base.ended(),
+                base.routing(), base.restoreTo(), Optional.of(backups));
+        var text = new String(MysosMetrics.standalone().scrape(List.of(withBackups, cluster("ledger", ClusterStatus.RUNNING, 0, List.of()))),
+                StandardCharsets.UTF_8);
+        assertTrue(text.contains("mysos_backup_interval_seconds{cluster=\"orders\"} 21600.0"), text);
+        assertTrue(text.contains("mysos_backup_last_success_timestamp_seconds{cluster=\"orders\"} 1.79558643E9"), text);
+        assertTrue(text.contains("mysos_backup_last_failure_timestamp_seconds{cluster=\"orders\"} 1.7956080055E9"), text);
+        assertTrue(text.contains("mysos_backup_running{cluster=\"orders\"} 1.0"), text);
+        assertFalse(text.contains("mysos_backup_interval_seconds{cluster=\"ledger\"}"), "no backups, no schedule: no series\n" + text);
+        Promtool.checkMetrics(text);
+    }
+
+    @Test
     void failoversSwitchoversElectionsWithoutWinnerOffersAndJournalWritesAreCountedAsTheyHappen() throws Exception {
         var metrics = MysosMetrics.standalone();
         var t1 = TaskId.of("orders", 1);
