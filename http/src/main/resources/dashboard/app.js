@@ -101,7 +101,7 @@ function generic(value) {
 }
 
 function scalar(v) {
-  if (v === null || v === undefined) return "";
+  if (v === null || v === undefined) return "\u2014";
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 

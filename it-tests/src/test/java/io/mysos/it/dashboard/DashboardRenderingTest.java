@@ -37,7 +37,8 @@ class DashboardRenderingTest {
              "semi_sync":true,
              "last_failover":{"epoch":2,"from":"mysos-orders-1","to":"mysos-orders-5","started_at":"2026-11-25T12:30:00Z",
                               "millis":2500,"cause":"FAILED: mysqld exited with signal 9"},
-             "backups":[{"id":"b-20261125-1","state":"COMPLETED","size":"1.2gb"}],
+             "backups":{"interval":"6h","keep":7,"last_completed":"20261125-060000-1","last_completed_at":"2026-11-25T06:00:31Z",
+                        "last_failed":null,"last_failed_at":null,"last_failure":null,"running":null},
              "endpoints":{"writer":"127.0.0.1:6033","reader":"127.0.0.1:6034"}}
             """;
     private static final String EVENTS = """
@@ -107,7 +108,9 @@ class DashboardRenderingTest {
                     "the reason is shown as text");
             assertTrue(browser.eval(card + ".querySelector('.reason img') === null && window.injected === undefined").asBoolean(),
                     "and never becomes HTML");
-            assertTrue(browser.eval(card + ".querySelector('.backups').textContent").asText().contains("b-20261125-1"));
+            var backups = browser.eval(card + ".querySelector('.backups').textContent").asText();
+            assertTrue(backups.contains("interval: 6h") && backups.contains("last_completed: 20261125-060000-1"), backups);
+            assertTrue(backups.contains("last_failed: \u2014"), "none is shown as a dash, not as nothing: " + backups);
             assertTrue(browser.eval(card + ".querySelector('.endpoints').textContent").asText().contains("writer: 127.0.0.1:6033"));
             assertTrue(browser.eval(card + ".querySelector('.last-failover').textContent").asText()
                     .contains("2.5 s, mysos-orders-1 \u2192 mysos-orders-5 (FAILED: mysqld exited with signal 9)"));
