@@ -68,10 +68,14 @@ public final class InstanceBackups {
         return take(source, cluster, id, Cancellation.none());
     }
 
-    /** Like {@link #take(BackupSource, String, String)}, stopped by {@code cancel}. */
+    /** Like {@link #take(BackupSource, String, String)}, stopped by {@code cancel}: then it fails with the cancellation's reason. */
     public BackupManifest take(BackupSource source, String cluster, String id, Cancellation cancel) {
-        return tools.physical() ? new PhysicalBackup(tools, store).take(source, cluster, id, cancel)
-                : new LogicalBackup(tools, store).take(source, cluster, id, cancel);
+        try {
+            return tools.physical() ? new PhysicalBackup(tools, store).take(source, cluster, id, cancel)
+                    : new LogicalBackup(tools, store).take(source, cluster, id, cancel);
+        } catch (RuntimeException e) {
+            throw cancel.explain(e);
+        }
     }
 
     /** Whether the backup {@code fullId} is a logical one: loaded into a started server rather than restored as files. */

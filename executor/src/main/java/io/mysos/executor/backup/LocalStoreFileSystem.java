@@ -28,25 +28,38 @@ final class LocalStoreFileSystem extends FilterFileSystem {
     @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication,
                                      long blockSize, Progressable progress) throws IOException {
-        try {
-            return new FSDataOutputStream(new Out(super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress)),
-                    null);
-        } catch (FSError e) {
-            throw unwrapped(e);
-        }
+        var raw = io(() -> super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress));
+        return new FSDataOutputStream(new Out(raw), null);
     }
 
     @Override
     public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+        return new FSDataInputStream(new In(io(() -> super.open(f, bufferSize))));
+    }
+
+    /** A call on one of Hadoop's local streams. */
+    private interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /** The same, without a result. */
+    private interface Run {
+        void run() throws IOException;
+    }
+
+    private static <T> T io(Call<T> call) throws IOException {
         try {
-            return new FSDataInputStream(new In(super.open(f, bufferSize)));
+            return call.call();
         } catch (FSError e) {
-            throw unwrapped(e);
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 
-    static IOException unwrapped(FSError e) {
-        return e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    private static void io(Run run) throws IOException {
+        io(() -> {
+            run.run();
+            return null;
+        });
     }
 
     private static final class Out extends OutputStream implements Syncable {
@@ -58,56 +71,32 @@ final class LocalStoreFileSystem extends FilterFileSystem {
 
         @Override
         public void write(int b) throws IOException {
-            try {
-                raw.write(b);
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(() -> raw.write(b));
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                raw.write(b, off, len);
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(() -> raw.write(b, off, len));
         }
 
         @Override
         public void flush() throws IOException {
-            try {
-                raw.flush();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(raw::flush);
         }
 
         @Override
         public void hflush() throws IOException {
-            try {
-                raw.hflush();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(raw::hflush);
         }
 
         @Override
         public void hsync() throws IOException {
-            try {
-                raw.hsync();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(raw::hsync);
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                raw.close();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(raw::close);
         }
     }
 
@@ -120,29 +109,17 @@ final class LocalStoreFileSystem extends FilterFileSystem {
 
         @Override
         public int read() throws IOException {
-            try {
-                return raw.read();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            return io(() -> raw.read());
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return raw.read(b, off, len);
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            return io(() -> raw.read(b, off, len));
         }
 
         @Override
         public int read(long position, byte[] buffer, int offset, int length) throws IOException {
-            try {
-                return raw.read(position, buffer, offset, length);
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            return io(() -> raw.read(position, buffer, offset, length));
         }
 
         @Override
@@ -159,11 +136,7 @@ final class LocalStoreFileSystem extends FilterFileSystem {
 
         @Override
         public void seek(long pos) throws IOException {
-            try {
-                raw.seek(pos);
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            io(() -> raw.seek(pos));
         }
 
         @Override
@@ -172,17 +145,13 @@ final class LocalStoreFileSystem extends FilterFileSystem {
         }
 
         @Override
-        public boolean seekToNewSource(long targetPos) throws IOException {
+        public boolean seekToNewSource(long targetPos) {
             return false;
         }
 
         @Override
         public int available() throws IOException {
-            try {
-                return raw.available();
-            } catch (FSError e) {
-                throw unwrapped(e);
-            }
+            return io(() -> raw.available());
         }
 
         @Override

@@ -51,16 +51,8 @@ public final class LogicalBackup {
         return take(source, cluster, id, Cancellation.none());
     }
 
-    /** Like {@link #take(BackupSource, String, String)}; {@code cancel} stops it (the dump is killed) and gives the reason. */
+    /** Like {@link #take(BackupSource, String, String)}; {@code cancel} stops it (its tool is killed). */
     public BackupManifest take(BackupSource source, String cluster, String id, Cancellation cancel) {
-        try {
-            return takeOrFail(source, cluster, id, cancel);
-        } catch (RuntimeException e) {
-            throw cancel.explain(e);
-        }
-    }
-
-    private BackupManifest takeOrFail(BackupSource source, String cluster, String id, Cancellation cancel) {
         var started = Instant.now();
         Path options = null;
         try {
