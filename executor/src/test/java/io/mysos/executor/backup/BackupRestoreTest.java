@@ -66,11 +66,9 @@ class BackupRestoreTest {
     @Test
     void withoutMariadbBackupALogicalDumpIsTakenAndRestoredAndReplicatesOn() throws Exception {
         var backups = new InstanceBackups(BackupStore.open(storeDir.toUri()), BackupTools.detect().logicalOnly());
-        var master = mysql.instance(1, backups, Optional.empty());
-        var replica = mysql.instance(2, backups, Optional.empty());
-        MySqlProcess.launchTogether(master, replica);
-        master.promote(1);
-        replica.reparent(1, master);
+        var pair = masterAndReplica(backups);
+        var master = pair.get(0);
+        var replica = pair.get(1);
         // Far more than the first 64 KiB of the dump: where the GTID position is written must not matter.
         write(master, 0, 20_000);
         MySqlProcess.eventually(Duration.ofSeconds(30), () -> "20000".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
@@ -118,11 +116,9 @@ class BackupRestoreTest {
      * 1 to exactly that many, no gap, none after.
      */
     private void underAWriter(InstanceBackups backups) throws Exception {
-        var master = mysql.instance(1, backups, Optional.empty());
-        var replica = mysql.instance(2, backups, Optional.empty());
-        MySqlProcess.launchTogether(master, replica);
-        master.promote(1);
-        replica.reparent(1, master);
+        var pair = masterAndReplica(backups);
+        var master = pair.get(0);
+        var replica = pair.get(1);
         write(master, 0, 0);
         long base = io.mysos.core.binlog.Gtid.parse(master.queryAsAdmin("SELECT @@GLOBAL.gtid_binlog_pos")).seq();
 
@@ -272,11 +268,9 @@ class BackupRestoreTest {
     }
 
     private void roundTrip(InstanceBackups backups) throws Exception {
-        var master = mysql.instance(1, backups, Optional.empty());
-        var replica = mysql.instance(2, backups, Optional.empty());
-        MySqlProcess.launchTogether(master, replica);
-        master.promote(1);
-        replica.reparent(1, master);
+        var pair = masterAndReplica(backups);
+        var master = pair.get(0);
+        var replica = pair.get(1);
         write(master, 0, 2000);
         MySqlProcess.eventually(Duration.ofSeconds(30), () -> "2000".equals(replica.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
 
@@ -295,6 +289,16 @@ class BackupRestoreTest {
         restored.reparent(1, master);
         MySqlProcess.eventually(Duration.ofSeconds(30), () -> "2100".equals(restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items")));
         assertEquals(checksum(master), checksum(restored));
+    }
+
+    /** Instance 1 the master of epoch 1, instance 2 its replica, both running. */
+    private java.util.List<MySqlProcess.Instance> masterAndReplica(InstanceBackups backups) throws Exception {
+        var master = mysql.instance(1, backups, Optional.empty());
+        var replica = mysql.instance(2, backups, Optional.empty());
+        MySqlProcess.launchTogether(master, replica);
+        master.promote(1);
+        replica.reparent(1, master);
+        return java.util.List.of(master, replica);
     }
 
     private static void write(MySqlProcess.Instance master, int from, int rows) throws SQLException {
