@@ -17,6 +17,8 @@ public final class RecordingListener implements StatusListener {
     private final BlockingQueue<ExecutorReport> reports = new LinkedBlockingQueue<>();
     /** The health checks' lag reports come on their own schedule: kept apart from the answers to commands. */
     private final BlockingQueue<ExecutorReport.ReplicationLag> lags = new LinkedBlockingQueue<>();
+    /** So do the archive's failing and working again. */
+    private final BlockingQueue<ExecutorReport.ArchiveHealth> archive = new LinkedBlockingQueue<>();
     private final List<TaskStatus> allStatuses = new ArrayList<>();
 
     @Override
@@ -31,6 +33,8 @@ public final class RecordingListener implements StatusListener {
     public void onReport(ExecutorReport report) {
         if (report instanceof ExecutorReport.ReplicationLag lag) {
             lags.add(lag);
+        } else if (report instanceof ExecutorReport.ArchiveHealth health) {
+            archive.add(health);
         } else {
             reports.add(report);
         }
@@ -51,6 +55,11 @@ public final class RecordingListener implements StatusListener {
             }
             seen.add(lag);
         }
+    }
+
+    /** The next word on the binary log archive's health, failing when none comes within {@code timeout}. */
+    public ExecutorReport.ArchiveHealth nextArchiveHealth(Duration timeout) {
+        return poll(archive, timeout, "archive health report");
     }
 
     /** The next status, failing when none comes within {@code timeout}. */

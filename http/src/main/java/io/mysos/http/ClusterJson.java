@@ -43,6 +43,8 @@ final class ClusterJson {
             putOrNull(backups, "last_failed_at", b.lastFailedAt().map(Object::toString));
             putOrNull(backups, "last_failure", b.lastFailure());
             putOrNull(backups, "running", b.running());
+            putOrNull(backups, "archive_failing", b.archiveFailing());
+            putOrNull(backups, "archive_failing_since", b.archiveFailingSince().map(Object::toString));
         });
         view.lastFailover().ifPresent(f -> {
             var failover = node.putObject("last_failover");

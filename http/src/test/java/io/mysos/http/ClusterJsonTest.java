@@ -112,6 +112,7 @@ class ClusterJsonTest {
         assertEquals(true, json.path("last_failed").isNull());
         assertEquals(true, json.path("last_failure").isNull());
         assertEquals("20261201-120000-2", json.path("running").asText());
+        assertEquals(true, json.path("archive_failing").isNull(), "the archive works");
         json.fields().forEachRemaining(f -> assertEquals(false, f.getValue().isContainerNode(), "flat: " + f.getKey()));
     }
 }

@@ -62,7 +62,8 @@ final class ClusterBackups {
     }
 
     static boolean isBackupReport(ExecutorReport report) {
-        return report instanceof ExecutorReport.BackupTaken || report instanceof ExecutorReport.BackupFailed;
+        return report instanceof ExecutorReport.BackupTaken || report instanceof ExecutorReport.BackupFailed
+                || report instanceof ExecutorReport.ArchiveHealth;
     }
 
     static boolean isBackupRequest(ClusterProtocol.Guarded request) {

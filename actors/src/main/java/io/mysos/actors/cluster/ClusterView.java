@@ -53,11 +53,20 @@ public record ClusterView(
 
     /**
      * The cluster's backups at a glance (for alerts on stale or failing backups): the schedule ({@code intervalSeconds},
-     * 0 when off, and {@code keep}), the newest completed and the newest failed backup, and the one running, if any.
+     * 0 when off, and {@code keep}), the newest completed and the newest failed backup, the one running, if any, and
+     * whether the master's binary log archive fails (point-in-time recovery falls behind), why and since when.
      */
     public record BackupsView(long intervalSeconds, int keep, Optional<String> lastCompletedId, Optional<Instant> lastCompletedAt,
                               Optional<String> lastFailedId, Optional<Instant> lastFailedAt, Optional<String> lastFailure,
-                              Optional<String> running) implements JsonSerializable {}
+                              Optional<String> running, Optional<String> archiveFailing, Optional<Instant> archiveFailingSince)
+            implements JsonSerializable {
+        /** Without a failing binary log archive. */
+        public BackupsView(long intervalSeconds, int keep, Optional<String> lastCompletedId, Optional<Instant> lastCompletedAt,
+                           Optional<String> lastFailedId, Optional<Instant> lastFailedAt, Optional<String> lastFailure, Optional<String> running) {
+            this(intervalSeconds, keep, lastCompletedId, lastCompletedAt, lastFailedId, lastFailedAt, lastFailure, running,
+                    Optional.empty(), Optional.empty());
+        }
+    }
 
     /** A view of a cluster not rolled forward to a point in time. */
     public ClusterView(String name, ClusterStatus status, int numNodes, long epoch, Optional<InstanceView> master,

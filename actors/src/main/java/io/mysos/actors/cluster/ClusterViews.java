@@ -32,13 +32,14 @@ final class ClusterViews {
             return new ClusterView(name, status, life.spec().numNodes(), life.epoch(), master, replicas, life.spec().size(),
                     life.spec().user(), life.createdAt(), reason(name, life, status, observed, now), life.spec().backupId(),
                     life.spec().semiSync(), lastFailover, ended, EndpointViews.routing(life, deleting, observed),
-                    life.spec().restoreTo(), backups(state.backups()));
+                    life.spec().restoreTo(), backups(state.backups(), observed));
         });
     }
 
-    /** The backups at a glance; none for a cluster that never had one and has no schedule. */
-    static Optional<ClusterView.BackupsView> backups(BackupLog log) {
-        if (log.entries().isEmpty() && !log.policy().scheduled()) {
+    /** The backups at a glance; none for a cluster that never had one, has no schedule and whose archive does not fail. */
+    static Optional<ClusterView.BackupsView> backups(BackupLog log, Observed observed) {
+        var archive = observed.archiveFailing();
+        if (log.entries().isEmpty() && !log.policy().scheduled() && archive.isEmpty()) {
             return Optional.empty();
         }
         var completed = log.latestCompleted();
@@ -46,7 +47,8 @@ final class ClusterViews {
         return Optional.of(new ClusterView.BackupsView(log.policy().interval().toSeconds(), log.policy().keep(),
                 completed.map(BackupLog.Entry::id), completed.flatMap(BackupLog.Entry::finishedAt),
                 failed.map(BackupLog.Entry::id), failed.flatMap(BackupLog.Entry::finishedAt),
-                failed.map(BackupLog.Entry::reason), log.inFlight().map(BackupLog.Entry::id)));
+                failed.map(BackupLog.Entry::reason), log.inFlight().map(BackupLog.Entry::id),
+                archive.map(Observed.ArchiveFailing::reason), archive.map(Observed.ArchiveFailing::since)));
     }
 
     /**

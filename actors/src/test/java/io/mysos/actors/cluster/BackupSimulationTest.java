@@ -124,6 +124,24 @@ class BackupSimulationTest {
     }
 
     @Test
+    void theMastersArchiveFailingShowsInTheViewWithItsReasonAndSinceWhenUntilItWorksAgain() {
+        var tasks = sim.runningCluster(2);
+        assertEquals(java.util.Optional.empty(), sim.view().backups(), "no backups, no schedule, an archive that works: nothing to show");
+        var since = sim.clock.instant();
+        sim.report(new ExecutorReport.ArchiveHealth(tasks.get(0), 0, java.util.Optional.of("No space left on device")));
+        sim.settle();
+        sim.passes(Duration.ofSeconds(5));
+        sim.report(new ExecutorReport.ArchiveHealth(tasks.get(1), 0, java.util.Optional.empty()));
+        var shown = sim.view().backups().orElseThrow();
+        assertEquals(java.util.Optional.of("No space left on device"), shown.archiveFailing(), "a replica's word does not clear it");
+        assertEquals(java.util.Optional.of(since), shown.archiveFailingSince());
+        sim.expectNoEvents();
+
+        sim.report(new ExecutorReport.ArchiveHealth(tasks.get(0), 0, java.util.Optional.empty()));
+        assertEquals(java.util.Optional.empty(), sim.view().backups(), "it works again");
+    }
+
+    @Test
     void aFailureReportIsRecordedAndTheLeftoversDeleted() {
         var tasks = sim.runningCluster(2);
         var accepted = (ClusterActor.BackupAccepted) sim.guarded(r -> new ClusterActor.TakeBackup(PASSWORD, r));

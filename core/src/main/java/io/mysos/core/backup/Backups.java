@@ -95,8 +95,14 @@ public final class Backups {
         return !last.plus(log.policy().interval()).isAfter(now);
     }
 
-    /** An executor's report about a backup: the running backup completes (then the retention rule applies) or fails. */
+    /**
+     * An executor's report about a backup: the running backup completes (then the retention rule applies) or fails.
+     * Or about the master's binary log archive: it fails (kept, with since when, for the view and the alerts) or works again.
+     */
     public static Decision onReport(ClusterLife life, BackupLog log, Observed observed, ExecutorReport report, Instant now) {
+        if (report instanceof ExecutorReport.ArchiveHealth health) {
+            return Decision.nothing(onArchiveHealth(life, observed, health, now));
+        }
         if (report instanceof ExecutorReport.BackupTaken taken) {
             var entry = log.entry(taken.backupId()).filter(BackupLog.Entry::inFlight);
             if (entry.isEmpty()) {
@@ -118,6 +124,15 @@ public final class Backups {
                     List.of(new Action.Send(failed.taskId(), new ExecutorCommand.DeleteBackup(life.epoch(), failed.backupId()))), observed);
         }
         return Decision.nothing(observed);
+    }
+
+    /** Only the current master's word for the current epoch counts; a failure already known keeps its first time. */
+    static Observed onArchiveHealth(ClusterLife life, Observed observed, ExecutorReport.ArchiveHealth health, Instant now) {
+        if (health.epoch() != life.epoch() || !life.isMaster(health.taskId())) {
+            return observed;
+        }
+        var since = observed.archiveFailing().filter(f -> f.master().equals(health.taskId())).map(Observed.ArchiveFailing::since).orElse(now);
+        return observed.withArchiveFailing(health.failing().map(reason -> new Observed.ArchiveFailing(health.taskId(), reason, since)));
     }
 
     /** The source of the running backup ended: the backup failed. */

@@ -26,17 +26,21 @@ import java.util.Set;
  */
 public record Observed(Set<TaskId> confirmed, Map<TaskId, Instant> staged, Map<TaskId, Position> answers,
                        Map<TaskId, Position> applied, boolean electionStalled, Optional<ShrinkRound> shrink,
-                       Optional<String> shortfall, Map<TaskId, Lag> lags) {
+                       Optional<String> shortfall, Map<TaskId, Lag> lags, Optional<ArchiveFailing> archiveFailing) {
     public Observed {
         confirmed = Set.copyOf(confirmed);
         staged = Map.copyOf(staged);
         answers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(answers));
         applied = Map.copyOf(applied);
         lags = Map.copyOf(lags);
+        archiveFailing = archiveFailing == null ? Optional.empty() : archiveFailing;
     }
 
+    /** The master's binary log archive fails since {@code since}, for {@code reason} (its executor said so). */
+    public record ArchiveFailing(TaskId master, String reason, Instant since) {}
+
     public static Observed initial() {
-        return new Observed(Set.of(), Map.of(), Map.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of());
+        return new Observed(Set.of(), Map.of(), Map.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     }
 
     public boolean isConfirmed(TaskId task) {
@@ -46,19 +50,19 @@ public record Observed(Set<TaskId> confirmed, Map<TaskId, Instant> staged, Map<T
     public Observed confirm(TaskId task) {
         var more = new HashSet<>(confirmed);
         more.add(task);
-        return new Observed(more, staged, answers, applied, electionStalled, shrink, shortfall, lags);
+        return new Observed(more, staged, answers, applied, electionStalled, shrink, shortfall, lags, archiveFailing);
     }
 
     public Observed unconfirm(TaskId task) {
         var fewer = new HashSet<>(confirmed);
         fewer.remove(task);
-        return new Observed(fewer, staged, answers, applied, electionStalled, shrink, shortfall, lags);
+        return new Observed(fewer, staged, answers, applied, electionStalled, shrink, shortfall, lags, archiveFailing);
     }
 
     public Observed stagedAt(TaskId task, Instant at) {
         var more = new HashMap<>(staged);
         more.put(task, at);
-        return new Observed(confirmed, more, answers, applied, electionStalled, shrink, shortfall, lags);
+        return new Observed(confirmed, more, answers, applied, electionStalled, shrink, shortfall, lags, archiveFailing);
     }
 
     public Observed answered(TaskId task, Position position, Position appliedPosition) {
@@ -66,7 +70,7 @@ public record Observed(Set<TaskId> confirmed, Map<TaskId, Instant> staged, Map<T
         moreAnswers.put(task, position);
         var moreApplied = new HashMap<>(applied);
         moreApplied.put(task, appliedPosition);
-        return new Observed(confirmed, staged, moreAnswers, moreApplied, electionStalled, shrink, shortfall, lags);
+        return new Observed(confirmed, staged, moreAnswers, moreApplied, electionStalled, shrink, shortfall, lags, archiveFailing);
     }
 
     /** A task ended: its answer no longer counts. */
@@ -79,24 +83,24 @@ public record Observed(Set<TaskId> confirmed, Map<TaskId, Instant> staged, Map<T
         fewerConfirmed.remove(task);
         var fewerLags = new HashMap<>(lags);
         fewerLags.remove(task);
-        return new Observed(fewerConfirmed, staged, fewerAnswers, fewerApplied, electionStalled, shrink, shortfall, fewerLags);
+        return new Observed(fewerConfirmed, staged, fewerAnswers, fewerApplied, electionStalled, shrink, shortfall, fewerLags, archiveFailing);
     }
 
     /** A new epoch begins (an election opened, or a master was elected): every role is to be confirmed again. */
     public Observed newRound() {
-        return new Observed(Set.of(), staged, Map.of(), Map.of(), false, shrink, shortfall, lags);
+        return new Observed(Set.of(), staged, Map.of(), Map.of(), false, shrink, shortfall, lags, Optional.empty());
     }
 
     public Observed stalled() {
-        return new Observed(confirmed, staged, answers, applied, true, shrink, shortfall, lags);
+        return new Observed(confirmed, staged, answers, applied, true, shrink, shortfall, lags, archiveFailing);
     }
 
     public Observed withShrink(Optional<ShrinkRound> round) {
-        return new Observed(confirmed, staged, answers, applied, electionStalled, round, shortfall, lags);
+        return new Observed(confirmed, staged, answers, applied, electionStalled, round, shortfall, lags, archiveFailing);
     }
 
     public Observed withShortfall(Optional<String> reason) {
-        return new Observed(confirmed, staged, answers, applied, electionStalled, shrink, reason, lags);
+        return new Observed(confirmed, staged, answers, applied, electionStalled, shrink, reason, lags, archiveFailing);
     }
 
     /** How far {@code task} (a replica) last said it is behind its master. */
@@ -112,11 +116,15 @@ public record Observed(Set<TaskId> confirmed, Map<TaskId, Instant> staged, Map<T
     public Observed withLag(TaskId task, Lag lag) {
         var more = new HashMap<>(lags);
         more.put(task, lag);
-        return new Observed(confirmed, staged, answers, applied, electionStalled, shrink, shortfall, more);
+        return new Observed(confirmed, staged, answers, applied, electionStalled, shrink, shortfall, more, archiveFailing);
+    }
+
+    public Observed withArchiveFailing(Optional<ArchiveFailing> failing) {
+        return new Observed(confirmed, staged, answers, applied, electionStalled, shrink, shortfall, lags, failing);
     }
 
     /** The cluster's life ended: nothing observed of it counts any more. */
     public Observed ended() {
-        return new Observed(Set.of(), staged, Map.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of());
+        return new Observed(Set.of(), staged, Map.of(), Map.of(), false, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     }
 }

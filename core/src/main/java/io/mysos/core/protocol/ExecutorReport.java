@@ -17,7 +17,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = ExecutorReport.PositionReported.class, name = "position"),
     @JsonSubTypes.Type(value = ExecutorReport.ReplicationLag.class, name = "replication-lag"),
     @JsonSubTypes.Type(value = ExecutorReport.BackupTaken.class, name = "backup-taken"),
-    @JsonSubTypes.Type(value = ExecutorReport.BackupFailed.class, name = "backup-failed")
+    @JsonSubTypes.Type(value = ExecutorReport.BackupFailed.class, name = "backup-failed"),
+    @JsonSubTypes.Type(value = ExecutorReport.ArchiveHealth.class, name = "archive-health")
 })
 public sealed interface ExecutorReport {
     TaskId taskId();
@@ -74,4 +75,10 @@ public sealed interface ExecutorReport {
 
     /** The backup {@code backupId} could not be taken; nothing of it counts as complete. */
     record BackupFailed(TaskId taskId, long epoch, String backupId, String reason) implements ExecutorReport {}
+
+    /**
+     * The master's binary log archive (point-in-time recovery) began failing ({@code failing}: the reason, e.g. the
+     * store is full or down) or works again (empty). Sent when that changes, not every round.
+     */
+    record ArchiveHealth(TaskId taskId, long epoch, Optional<String> failing) implements ExecutorReport {}
 }

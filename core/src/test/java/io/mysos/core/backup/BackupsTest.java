@@ -183,6 +183,27 @@ class BackupsTest {
     }
 
     @Test
+    void theMastersArchiveFailingIsKeptWithItsFirstTimeUntilItWorksAgainAndOnlyTheCurrentMasterCounts() {
+        var life = running(2);
+        var log = BackupLog.empty();
+        var full = new ExecutorReport.ArchiveHealth(T1, 0, Optional.of("cannot write file:/b/orders/binlogs/...: No space left on device"));
+        var failing = Backups.onReport(life, log, Observed.initial(), full, NOW).observed();
+        assertEquals(Optional.of(new Observed.ArchiveFailing(T1, full.failing().get(), NOW)), failing.archiveFailing());
+        var still = Backups.onReport(life, log, failing, new ExecutorReport.ArchiveHealth(T1, 0, Optional.of("again")), NOW.plusSeconds(30))
+                .observed();
+        assertEquals(NOW, still.archiveFailing().orElseThrow().since(), "failing since the first report");
+        assertEquals("again", still.archiveFailing().orElseThrow().reason());
+        assertEquals(Optional.empty(), Backups.onReport(life, log, still, new ExecutorReport.ArchiveHealth(T1, 0, Optional.empty()),
+                NOW.plusSeconds(60)).observed().archiveFailing(), "works again");
+
+        assertEquals(Optional.empty(), Backups.onReport(life, log, Observed.initial(), new ExecutorReport.ArchiveHealth(T2, 0,
+                Optional.of("x")), NOW).observed().archiveFailing(), "a replica archives nothing");
+        assertEquals(Optional.empty(), Backups.onReport(life, log, Observed.initial(), new ExecutorReport.ArchiveHealth(T1, 7,
+                Optional.of("x")), NOW).observed().archiveFailing(), "another epoch's word");
+        assertEquals(Optional.empty(), failing.newRound().archiveFailing(), "a new epoch's master reports for itself");
+    }
+
+    @Test
     void theScheduleIsDueAnIntervalAfterTheLastBackupOrTheCreation() {
         var life = running(2);
         var log = BackupLog.empty();

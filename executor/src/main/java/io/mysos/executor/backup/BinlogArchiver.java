@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,8 @@ public final class BinlogArchiver implements AutoCloseable {
     private long intervalMillis;
     private volatile boolean stopped;
     private volatile GtidState archived = GtidState.EMPTY;
+    /** Told when archiving begins to fail (the reason) and when it works again (empty). */
+    private Consumer<Optional<String>> health = failing -> { };
 
     private BinlogArchiver(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
             Optional<String> continuesAfter) {
@@ -85,8 +88,15 @@ public final class BinlogArchiver implements AutoCloseable {
      */
     public static BinlogArchiver start(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
             Optional<String> continuesAfter, Duration interval) {
+        return start(archive, epoch, task, store, status, continuesAfter, interval, failing -> { });
+    }
+
+    /** Like {@link #start(BinlogArchiveId, long, String, BinlogStore, Supplier, Optional, Duration)}, telling {@code health} when it begins to fail and when it works again. */
+    public static BinlogArchiver start(BinlogArchiveId archive, long epoch, String task, BinlogStore store, Supplier<BinlogStatus> status,
+            Optional<String> continuesAfter, Duration interval, Consumer<Optional<String>> health) {
         var archiver = new BinlogArchiver(archive, epoch, task, store, status, continuesAfter);
         archiver.intervalMillis = interval.toMillis();
+        archiver.health = health;
         // At a fixed rate: a slow round (a busy store) is followed by the next at once, not a whole interval later.
         archiver.thread.scheduleAtFixedRate(archiver::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return archiver;
@@ -124,6 +134,14 @@ public final class BinlogArchiver implements AutoCloseable {
         }
     }
 
+    private void tell(Optional<String> failing) {
+        try {
+            health.accept(failing);
+        } catch (RuntimeException e) {
+            log.warn("{}: could not report the archive's health: {}", task, e.getMessage());
+        }
+    }
+
     /** One round: begins if needed, then stores what the log gained; a failure is retried next time. */
     void tick() {
         if (stopped) {
@@ -150,6 +168,7 @@ public final class BinlogArchiver implements AutoCloseable {
             if (failures > 0) {
                 log.info("{}: archiving the binary log of epoch {} works again after {} failed rounds; archived up to {}", task, epoch,
                         failures, archived);
+                tell(Optional.empty());
             }
             failures = 0;
         } catch (RuntimeException e) {
@@ -157,6 +176,7 @@ public final class BinlogArchiver implements AutoCloseable {
             if (failures++ == 0) {
                 log.warn("{}: archiving the binary log of epoch {} failed (retried every {} ms): {}", task, epoch, intervalMillis,
                         e.getMessage());
+                tell(Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
             } else {
                 log.debug("{}: archiving the binary log of epoch {} failed again: {}", task, epoch, e.getMessage());
             }

@@ -1,11 +1,13 @@
 package io.mysos.executor.task;
 
+import io.mysos.core.protocol.ExecutorReport;
 import io.mysos.core.protocol.TaskData;
 import io.mysos.executor.backup.BinlogArchiveId;
 import io.mysos.executor.backup.BinlogArchiver;
 import io.mysos.executor.backup.InstanceBackups;
 import io.mysos.executor.mysql.JdbcMySqlControl;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +27,19 @@ final class InstanceArchive implements AutoCloseable {
     private Optional<String> before = Optional.empty();
     private long beforeEpoch = Long.MIN_VALUE;
     private Optional<BinlogArchiver> archiver = Optional.empty();
+    private final Consumer<ExecutorReport> reports;
 
     InstanceArchive(TaskData data, Optional<InstanceBackups> backups, Supplier<JdbcMySqlControl> control) {
+        this(data, backups, control, report -> { });
+    }
+
+    /** {@code reports}: where the archive's failing and working again are told (to the scheduler). */
+    InstanceArchive(TaskData data, Optional<InstanceBackups> backups, Supplier<JdbcMySqlControl> control,
+                    Consumer<ExecutorReport> reports) {
         this.data = data;
         this.backups = backups.filter(b -> !b.archiveInterval().isZero());
         this.control = control;
+        this.reports = reports;
     }
 
     /** Before a promotion turns writes on: where the instance's own history stands (the new epoch continues after it). */
@@ -52,7 +62,8 @@ final class InstanceArchive implements AutoCloseable {
         }
         close();
         archiver = Optional.of(BinlogArchiver.start(new BinlogArchiveId(data.cluster(), data.life()), epoch, data.taskId().toString(), backups.get().binlogs(),
-                control.get().binlogStatusReader(), beforeEpoch == epoch ? before : Optional.empty(), backups.get().archiveInterval()));
+                control.get().binlogStatusReader(), beforeEpoch == epoch ? before : Optional.empty(), backups.get().archiveInterval(),
+                failing -> reports.accept(new ExecutorReport.ArchiveHealth(data.taskId(), epoch, failing))));
     }
 
     @Override

@@ -135,7 +135,8 @@ public final class TaskRunner implements AutoCloseable {
         this.watch = new HealthWatch(taskId, server, control, timeouts);
         this.reports = new StatusReports(taskId, listener, watch);
         this.backupRunner = new InstanceBackupRunner(data, server, mysql, adminPassword, backups, this::submit, reports);
-        this.archive = new InstanceArchive(data, backups, server::adminControl);
+        this.archive = new InstanceArchive(data, backups, server::adminControl,
+                report -> submit("report " + report.getClass().getSimpleName(), () -> reports.report(report)));
         this.commands = new InstanceCommands(data, control, userPassword, adminPassword, reports, archive);
         this.lifecycle = new MysqldLifecycle(data, mysql, server, timeouts, watch, reports, commands, isolation,
                 this::submit, steps::shutdown, backups, () -> backupRunner.source(false));

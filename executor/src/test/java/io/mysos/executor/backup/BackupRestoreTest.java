@@ -175,18 +175,24 @@ class BackupRestoreTest {
             master.runner().handle(new ExecutorCommand.TakeBackup(1, "b1"));
             var failed = master.events().expectReport(ExecutorReport.BackupFailed.class, BACKUP);
             assertTrue(failed.reason().contains("No space left on device"), failed.reason());
+            // The master's binary log archive is in the same store: a write brings its failure to light, and it is told.
+            executeAsAdmin(master, "INSERT INTO shop.items VALUES (100000, 'after the store filled up')");
+            var archive = master.events().nextArchiveHealth(Duration.ofSeconds(30));
+            assertEquals(1, archive.epoch());
+            assertTrue(archive.failing().orElseThrow().contains("No space left on device"), archive.toString());
             assertEquals(java.util.List.of(), backups.store().list("test"), "nothing looks complete");
             assertTrue(backups.store().find("test", "b1").isEmpty());
-            assertEquals("2000", master.queryAsAdmin("SELECT COUNT(*) FROM shop.items"), "mysqld serves on");
+            assertEquals("2001", master.queryAsAdmin("SELECT COUNT(*) FROM shop.items"), "mysqld serves on, and took the write");
 
             mount("-o", "remount,size=64m", small.toString());
+            assertEquals(java.util.Optional.empty(), master.events().nextArchiveHealth(Duration.ofSeconds(30)).failing(), "it works again");
             master.runner().handle(new ExecutorCommand.TakeBackup(1, "b2"));
             var taken = master.events().expectReport(ExecutorReport.BackupTaken.class, BACKUP);
             assertEquals(java.util.List.of("b2"), backups.store().list("test").stream().map(BackupManifest::id).toList());
             var restored = mysql.instance(2, backups, Optional.of("test/b2"));
             restored.launch();
             assertEquals(taken.position(), restored.queryAsAdmin("SELECT @@GLOBAL.gtid_slave_pos"));
-            assertEquals("2000", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
+            assertEquals("2001", restored.queryAsAdmin("SELECT COUNT(*) FROM shop.items"));
         } finally {
             mysql.close();
             mount("-u", small.toString());

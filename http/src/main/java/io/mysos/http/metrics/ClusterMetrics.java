@@ -41,7 +41,10 @@ final class ClusterMetrics {
                         "When the cluster's newest failed backup failed (Unix time); absent if none failed",
                         b -> b.lastFailedAt().map(ClusterMetrics::unixSeconds)),
                 backupGauge(views, "mysos_backup_running",
-                        "1 while a backup of the cluster runs, else 0", b -> java.util.Optional.of(b.running().isPresent() ? 1.0 : 0.0)));
+                        "1 while a backup of the cluster runs, else 0", b -> java.util.Optional.of(b.running().isPresent() ? 1.0 : 0.0)),
+                backupGauge(views, "mysos_binlog_archive_failing",
+                        "1 while the master's binary log archive fails (point-in-time recovery falls behind), else 0",
+                        b -> java.util.Optional.of(b.archiveFailing().isPresent() ? 1.0 : 0.0)));
     }
 
     private static GaugeSnapshot backupGauge(List<ClusterView> views, String name, String help,

@@ -68,7 +68,7 @@ class AlertingRulesTest {
     }
 
     @Test
-    void aFailedNewestBackupWarnsUntilOneSucceedsAndNoCompleteBackupForTwoIntervalsPages(@TempDir Path dir) throws Exception {
+    void aFailedNewestBackupWarnsAFailingArchivePagesAfterTwoMinutesAndNoCompleteBackupForTwoIntervalsPages(@TempDir Path dir) throws Exception {
         var tests = dir.resolve("backup-alerts-test.yml");
         Files.writeString(tests, """
                 rule_files:
@@ -87,7 +87,22 @@ class AlertingRulesTest {
                         values: '60x14'
                       - series: 'mysos_backup_interval_seconds{cluster="ledger"}'
                         values: '0x14'
+                      - series: 'mysos_binlog_archive_failing{cluster="ledger"}'
+                        values: '0 1 1 1 1 0 0'
                     alert_rule_test:
+                      - eval_time: 2m
+                        alertname: MysosBinlogArchiveFailing
+                        exp_alerts: []
+                      - eval_time: 3m
+                        alertname: MysosBinlogArchiveFailing
+                        exp_alerts:
+                          - exp_labels: {severity: page, cluster: ledger}
+                            exp_annotations:
+                              summary: "The binary log archive of ledger has failed for 2 minutes: point-in-time recovery falls behind"
+                              description: "GET /clusters/ledger says why (backups.archive_failing); the archive catches up once the store is back."
+                      - eval_time: 6m
+                        alertname: MysosBinlogArchiveFailing
+                        exp_alerts: []
                       - eval_time: 1m
                         alertname: MysosBackupFailing
                         exp_alerts:

@@ -71,7 +71,7 @@ class MysosMetricsTest {
         var base = cluster("orders", ClusterStatus.RUNNING, 0, List.of());
         var backups = new ClusterView.BackupsView(21600, 7, Optional.of("20261125-060000-1"), Optional.of(Instant.parse("2026-11-25T06:00:30Z")),
                 Optional.of("20261125-120000-2"), Optional.of(Instant.parse("2026-11-25T12:00:05.500Z")), Optional.of("No space left on device"),
-                Optional.of("20261125-180000-3"));
+                Optional.of("20261125-180000-3"), Optional.of("No space left on device"), Optional.of(Instant.parse("2026-11-25T18:01:00Z")));
         var withBackups = new ClusterView(base.name(), base.status(), base.numNodes(), base.epoch(), base.master(), base.replicas(),
                 base.size(), base.user(), base.createdAt(), base.reason(), base.backupId(), base.semiSync(), base.lastFailover(), base.ended(),
                 base.routing(), base.restoreTo(), Optional.of(backups));
@@ -81,6 +81,7 @@ class MysosMetricsTest {
         assertTrue(text.contains("mysos_backup_last_success_timestamp_seconds{cluster=\"orders\"} 1.79558643E9"), text);
         assertTrue(text.contains("mysos_backup_last_failure_timestamp_seconds{cluster=\"orders\"} 1.7956080055E9"), text);
         assertTrue(text.contains("mysos_backup_running{cluster=\"orders\"} 1.0"), text);
+        assertTrue(text.contains("mysos_binlog_archive_failing{cluster=\"orders\"} 1.0"), text);
         assertFalse(text.contains("mysos_backup_interval_seconds{cluster=\"ledger\"}"), "no backups, no schedule: no series\n" + text);
         Promtool.checkMetrics(text);
     }
