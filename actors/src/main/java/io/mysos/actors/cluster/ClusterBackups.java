@@ -50,7 +50,7 @@ final class ClusterBackups {
     static java.time.Duration limit(com.typesafe.config.Config config) {
         var limit = config.hasPath("mysos.backup.timeout") ? config.getDuration("mysos.backup.timeout") : java.time.Duration.ofHours(6);
         if (limit.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException("mysos.backup.timeout must be at least 1m, not " + limit);
+            throw new IllegalArgumentException("mysos.backup.timeout must be at least 1m, not " + config.getString("mysos.backup.timeout"));
         }
         return limit;
     }
