@@ -22,14 +22,7 @@ class AlertingRulesTest {
     @Test
     void aDegradedClusterPagesAfterFiveMinutesALaggingReplicaAfterOneAndAnElectionWithoutWinnerAtOnce(@TempDir Path dir)
             throws Exception {
-        var tests = dir.resolve("alerts-test.yml");
-        Files.writeString(tests, """
-                rule_files:
-                  - %s
-                evaluation_interval: 1m
-                tests:
-                  - interval: 1m
-                    input_series:
+        promtoolTest(dir, """
                       - series: 'mysos_cluster_state{cluster="orders",state="DEGRADED"}'
                         values: '0 1 1 1 1 1 1 1 1'
                       - series: 'mysos_replication_lag_seconds{cluster="orders",task="mysos-orders-3"}'
@@ -63,20 +56,12 @@ class AlertingRulesTest {
                             exp_annotations:
                               summary: "Cluster ledger could not elect a master: the replicas' histories diverged"
                               description: "Nothing was promoted. Compare the instances, then POST /clusters/ledger/failover target=<task> force=true."
-                """.formatted(RULES));
-        Promtool.testRules(tests);
+                """);
     }
 
     @Test
     void aFailedNewestBackupWarnsAFailingArchivePagesAfterTwoMinutesAndNoCompleteBackupForTwoIntervalsPages(@TempDir Path dir) throws Exception {
-        var tests = dir.resolve("backup-alerts-test.yml");
-        Files.writeString(tests, """
-                rule_files:
-                  - %s
-                evaluation_interval: 1m
-                tests:
-                  - interval: 1m
-                    input_series:
+        promtoolTest(dir, """
                       - series: 'mysos_backup_last_success_timestamp_seconds{cluster="orders"}'
                         values: '0 0 0 180 180 180 180 180 180 180 180 180 180 180 180'
                       - series: 'mysos_backup_last_failure_timestamp_seconds{cluster="orders"}'
@@ -130,7 +115,20 @@ class AlertingRulesTest {
                           - exp_labels: {severity: page, cluster: orders}
                             exp_annotations:
                               summary: "Cluster orders has had no complete backup for two of its backup intervals"
-                """.formatted(RULES));
+                """);
+    }
+
+    /** Runs promtool's rule tests over the rules file, one minute apart, with {@code seriesAndTests} (the input series on). */
+    private static void promtoolTest(Path dir, String seriesAndTests) throws Exception {
+        var tests = Files.createTempFile(dir, "alerts-test-", ".yml");
+        Files.writeString(tests, """
+                rule_files:
+                  - %s
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                """.formatted(RULES) + seriesAndTests);
         Promtool.testRules(tests);
     }
 
